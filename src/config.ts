@@ -1,0 +1,100 @@
+// The one reader of process.env (STYLE C1): parse once into a frozen Config, errors name keys never values.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const bool = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
+const vaultKey = z
+  .string()
+  .refine(
+    (v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(v),
+    'must be 32 bytes, base64',
+  );
+
+const PLACEHOLDERS = new Set(['changeme', 'change-me', 'deskpilot-admin', 'secret', 'password']);
+
+export const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z.string().optional(),
+  PGLITE_DIR: z.string().default('./data/pglite'),
+  DESKPILOT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('dp'),
+  DESKPILOT_VAULT_KEY: vaultKey.optional(),
+  DESKPILOT_VAULT_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(vaultKey)),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
+  INTERCOM_BASE_URL: z.url().optional(),
+  INTERCOM_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .default('2.15'),
+  INTERCOM_CLIENT_ID: z.string().min(1).optional(),
+  INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
+  INTERCOM_OAUTH_URL: z.url().default('https://app.intercom.com/oauth'),
+  WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+  WEBHOOK_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(2_000).default(50),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  AGENT_MAX_TURNS: z.coerce.number().int().min(1).max(50).default(12),
+  AGENT_TOKEN_BUDGET: z.coerce.number().int().min(1_000).default(200_000),
+  AGENT_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(64).max(64_000).default(2_048),
+  LIMITER_SAFETY_MARGIN: z.coerce.number().min(0).max(0.5).default(0.02),
+  PROBE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
+  PROBE_STALE_AFTER_MS: z.coerce.number().int().min(1_000).default(900_000),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_MODEL_CONTENT: bool,
+});
+
+export type Config = Readonly<z.infer<typeof Env>>;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const r = Env.safeParse(env);
+  if (!r.success) {
+    throw new ConfigError(
+      `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const cfg = r.data;
+  if (cfg.NODE_ENV === 'production') {
+    for (const key of ['ADMIN_TOKEN', 'INTERCOM_CLIENT_SECRET'] as const) {
+      const value = cfg[key];
+      if (value !== undefined && PLACEHOLDERS.has(value.toLowerCase())) {
+        throw new ConfigError(`invalid configuration: ${key}: placeholder value refused in production`);
+      }
+    }
+    if (cfg.LOG_MODEL_CONTENT)
+      throw new ConfigError('invalid configuration: LOG_MODEL_CONTENT must be false in production');
+  }
+  return Object.freeze(cfg);
+}
+
+/** Roles that touch credentials need the vault key; the demo generates its own before calling this. */
+export function requireVaultKey(cfg: Config): string {
+  if (!cfg.DESKPILOT_VAULT_KEY) {
+    throw new ConfigError(
+      'invalid configuration: DESKPILOT_VAULT_KEY: required (32 random bytes, base64; e.g. `openssl rand -base64 32`)',
+    );
+  }
+  return cfg.DESKPILOT_VAULT_KEY;
+}

@@ -1,0 +1,59 @@
+// The only owner of database drivers (STYLE B1): PostgreSQL through pg, or embedded PGlite when no URL is set.
+import { mkdirSync } from 'node:fs';
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+export interface DbOptions {
+  /** postgres://... ; unset means embedded PGlite in `pgliteDir` (or in memory when `pgliteDir` is 'memory://'). */
+  url?: string | undefined;
+  pgliteDir?: string;
+  /** Postgres schema to use (tests isolate per file); created on migrate. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export function createDb(opts: DbOptions): Db {
+  if (opts.url) {
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const dir = opts.pgliteDir ?? 'memory://';
+  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(dir);
+  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+function migrator(db: Db, schema?: string): Migrator {
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+export async function migrateToLatest(db: Db, schema?: string): Promise<MigrationResultSet> {
+  if (schema) await db.schema.createSchema(schema).ifNotExists().execute();
+  const result = await migrator(db, schema).migrateToLatest();
+  if (result.error) throw new Error('database migration failed', { cause: result.error });
+  return result;
+}
+
+/** Names of migrations this build knows that the database has not applied (start-up refuses when non-empty). */
+export async function pendingMigrations(db: Db, schema?: string): Promise<string[]> {
+  const all = await migrator(db, schema).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+export async function pingDb(db: Db): Promise<void> {
+  await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+}

@@ -1,0 +1,7 @@
+// The migration list. Append only; existing entries are frozen.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_init.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_init': m0001,
+};

@@ -1,0 +1,130 @@
+// Table types for Kysely. Columns mirror the frozen migrations in ./migrations.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type TenantMode = 'shadow' | 'assist' | 'autonomous';
+export type ConnectionStatus = 'active' | 'revoked' | 'disconnected';
+
+export interface TenantSettings {
+  tone?: string;
+  teams?: Array<{ name: string; id: string; handles: string }>;
+  admins?: Array<{ name: string; id: string }>;
+  policies?: string[];
+  handoffTeamId?: string;
+  sweeps?: { intervalMs?: number; waitingMs?: number; unassignedMs?: number };
+  limits?: { appPerMinute?: number; workspacePerMinute?: number };
+}
+
+export interface IntercomAppsTable {
+  id: string;
+  name: string;
+  client_id: string | null;
+  client_secret_enc: string;
+  created_at: Timestamp;
+}
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  intercom_app_id: string;
+  workspace_id: string;
+  mode: ColumnType<TenantMode, TenantMode | undefined, TenantMode>;
+  allowed_tools: Json<string[]>;
+  settings: Json<TenantSettings>;
+  status: ColumnType<string, string | undefined, string>;
+  last_event_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  tenant_id: string;
+  access_token_enc: string;
+  key_id: string;
+  admin_id: string;
+  region: string;
+  status: ConnectionStatus;
+  source: 'oauth' | 'token';
+  revoked_reason: string | null;
+  revoked_at: NullableTimestamp;
+  last_probe_at: NullableTimestamp;
+  last_probe_ok_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AgentRunsTable {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  job_id: string;
+  trigger: string;
+  status: string;
+  stop_reason: string | null;
+  error_code: string | null;
+  turns: ColumnType<number, number | undefined, number>;
+  input_tokens: ColumnType<number, number | undefined, number>;
+  output_tokens: ColumnType<number, number | undefined, number>;
+  cached_tokens: ColumnType<number, number | undefined, number>;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface RunStepsTable {
+  run_id: string;
+  seq: number;
+  kind: string;
+  payload: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface ActionLedgerTable {
+  id: string;
+  run_id: string;
+  tenant_id: string;
+  conversation_id: string;
+  tool: string;
+  tool_use_id: string;
+  intent: Json<unknown>;
+  status: 'intent' | 'done' | 'failed' | 'skipped';
+  outcome: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  seq: ColumnType<string, number | string, never>;
+  conversation_id: string | null;
+  run_id: string | null;
+  actor: string;
+  action: string;
+  outcome: string;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  intercom_apps: IntercomAppsTable;
+  tenants: TenantsTable;
+  connections: ConnectionsTable;
+  agent_runs: AgentRunsTable;
+  run_steps: RunStepsTable;
+  action_ledger: ActionLedgerTable;
+  audit_events: AuditEventsTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type NewTenant = Insertable<TenantsTable>;
+export type TenantUpdate = Updateable<TenantsTable>;
+export type Connection = Selectable<ConnectionsTable>;
+export type IntercomApp = Selectable<IntercomAppsTable>;
+export type AgentRun = Selectable<AgentRunsTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;
