@@ -1,0 +1,32 @@
+import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { runJob } from '/work/main/src/jobs/run-job.js';
+import { acquire, createRateLimiter } from '/work/main/src/limiter/token-bucket.js';
+const redis = new Redis({ maxRetriesPerRequest: null });
+const prefix = 't_dbg' + Date.now();
+const BASE = 1_700_000_000_000, W = 10_000;
+const clock = { t: BASE + W - 50 };
+const limiter = createRateLimiter({ redis, prefix, defaults: { workspacePerMinute: 60 }, safetyMargin: 0, now: () => clock.t });
+const busy = { appId: 'app_1', workspaceId: 'ws_busy' };
+for (let i = 0; i < 10; i++) await limiter.take(busy, { priority: 'reply' });
+const queue = new Queue('q', { connection: redis.duplicate(), prefix });
+const events = new QueueEvents('q', { connection: redis.duplicate(), prefix });
+await events.waitUntilReady();
+events.on('delayed', (e) => console.log('EV delayed', e));
+events.on('completed', (e) => console.log('EV completed', e.jobId));
+events.on('failed', (e) => console.log('EV failed', e));
+const worker = new Worker('q', async (job: Job<{ workspaceId: string }>, token) => {
+  console.log('PROC', job.data.workspaceId, clock.t - BASE);
+  return runJob(job, token, pino(), async () => {
+    await acquire(limiter, { appId: 'app_1', workspaceId: job.data.workspaceId }, { priority: 'reply', maxWaitMs: 20 });
+  });
+}, { connection: redis.duplicate(), prefix, concurrency: 1 });
+worker.on('error', (e) => console.log('WERR', e));
+const j = await queue.add('call', { workspaceId: 'ws_busy' }, { attempts: 1 });
+await new Promise((r) => setTimeout(r, 1000));
+console.log('state', await j.getState(), await queue.getJobCounts());
+clock.t = BASE + W + 100;
+await new Promise((r) => setTimeout(r, 1500));
+console.log('state', await j.getState(), await queue.getJobCounts());
+await worker.close(); await events.close(); await queue.obliterate({ force: true }); await queue.close(); redis.disconnect();

@@ -1,0 +1,65 @@
+// The action ledger: an intent row before each Intercom write and its outcome after. Intercom writes have no
+// idempotency keys, so an intent without an outcome means "maybe landed": the gate reads back before resending.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { newId } from '../vault/ids.js';
+
+export type LedgerStatus = 'intent' | 'done' | 'failed' | 'skipped';
+
+export interface LedgerEntry {
+  id: string;
+  status: LedgerStatus;
+  outcome: unknown;
+}
+
+export interface ActionLedger {
+  find(runId: string, key: string): Promise<LedgerEntry | undefined>;
+  intent(e: {
+    runId: string;
+    tenantId: string;
+    conversationId: string;
+    tool: string;
+    key: string;
+    intent: unknown;
+  }): Promise<string>;
+  settle(id: string, status: Exclude<LedgerStatus, 'intent'>, outcome: unknown): Promise<void>;
+}
+
+export function createActionLedger(d: { db: Db }): ActionLedger {
+  const { db } = d;
+  return {
+    async find(runId, key) {
+      const row = await db
+        .selectFrom('action_ledger')
+        .select(['id', 'status', 'outcome'])
+        .where('run_id', '=', runId)
+        .where('tool_use_id', '=', key)
+        .executeTakeFirst();
+      return row ? { id: row.id, status: row.status, outcome: row.outcome } : undefined;
+    },
+    async intent(e) {
+      const id = newId('act');
+      await db
+        .insertInto('action_ledger')
+        .values({
+          id,
+          run_id: e.runId,
+          tenant_id: e.tenantId,
+          conversation_id: e.conversationId,
+          tool: e.tool,
+          tool_use_id: e.key,
+          intent: JSON.stringify(e.intent),
+          status: 'intent',
+        })
+        .execute();
+      return id;
+    },
+    async settle(id, status, outcome) {
+      await db
+        .updateTable('action_ledger')
+        .set({ status, outcome: JSON.stringify(outcome ?? null), updated_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}

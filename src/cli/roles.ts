@@ -1,0 +1,76 @@
+// Process roles: `serve` (HTTP), `work` (workers), `all` (both). Start-up refuses an unsafe Redis or a database
+// with unapplied migrations; SIGTERM stops intake first, lets in-flight jobs finish, then closes connections.
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { migrateToLatest, pendingMigrations } from '../db/database.js';
+import type { Deps } from '../deps.js';
+import { startConversationWorker } from '../jobs/conversation-worker.js';
+import { createServer, type ServerOptions } from '../http/server.js';
+import { assertNoEviction } from '../queue/connections.js';
+
+export interface RoleOptions {
+  serve: boolean;
+  work: boolean;
+  migrate: boolean;
+  port?: number;
+  host?: string;
+  server?: ServerOptions;
+}
+
+export interface RunningRoles {
+  server?: FastifyInstance;
+  worker?: Worker;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+export async function preflight(deps: Deps, migrate: boolean): Promise<void> {
+  await assertNoEviction(deps.redis);
+  if (migrate) await migrateToLatest(deps.db);
+  const pending = await pendingMigrations(deps.db);
+  if (pending.length > 0)
+    throw new Error(`database migrations not applied: ${pending.join(', ')}; run \`deskpilot migrate\``);
+}
+
+export async function startRoles(deps: Deps, opts: RoleOptions): Promise<RunningRoles> {
+  await preflight(deps, opts.migrate);
+  const log = deps.logger.child({ module: 'roles' });
+  const running: RunningRoles = { stop: async () => undefined };
+  if (opts.work) running.worker = startConversationWorker(deps);
+  if (opts.serve) {
+    const server = await createServer(deps, opts.server);
+    running.url = await server.listen({ port: opts.port ?? deps.config.PORT, host: opts.host ?? deps.config.HOST });
+    running.server = server;
+    log.info({ url: running.url }, 'receiver listening');
+  }
+  let stopping: Promise<void> | undefined;
+  running.stop = () => {
+    stopping ??= (async () => {
+      // Intake first (new webhooks get 503 and Intercom retries), then drain the workers, then connections.
+      await running.server?.close();
+      await running.worker?.close();
+      await deps.close();
+      log.info('stopped cleanly');
+    })();
+    return stopping;
+  };
+  return running;
+}
+
+/** Wires SIGTERM/SIGINT to a clean stop; a second signal exits at once. */
+export function stopOnSignals(stop: () => Promise<void>, onError: (err: unknown) => void): void {
+  let signalled = false;
+  const handler = () => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        onError(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

@@ -1,0 +1,147 @@
+// POST/HEAD /webhooks/intercom. Order matters: signature header shape, JSON, tenant secret, HMAC over the raw
+// bytes, envelope, then enqueue; 2xx only after Redis has the job. One URL serves every workspace, and
+// Intercom pauses the endpoint after many errors, so signed events we will not process are acked and dropped.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppIdProbe, WebhookEnvelope, routeEvent, type WebhookEnvelope as Envelope } from '../intercom/events.js';
+import { looksLikeSignature, verifyIntercomSignature } from '../intercom/signature.js';
+import type { Metrics } from '../metrics.js';
+import type { ConversationProducer } from '../queue/producer.js';
+import type { WebhookTenantResolver } from './webhook-tenants.js';
+
+export interface WebhookRouteDeps {
+  resolver: WebhookTenantResolver;
+  producer: ConversationProducer;
+  metrics: Metrics;
+  logger: Logger;
+  maxBytes: number;
+  coalesceMs: number;
+  /** Older notifications are replays or hopelessly late (Intercom drops after 2 h); the dedupe window is 24 h. */
+  maxEventAgeMs?: number;
+  now?: () => number;
+}
+
+type Outcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'ping'
+  | 'ignored_topic'
+  | 'own_action'
+  | 'stale'
+  | 'unknown_workspace'
+  | 'disconnected_workspace'
+  | 'bad_signature'
+  | 'malformed_json'
+  | 'invalid_envelope'
+  | 'too_large'
+  | 'unavailable';
+
+export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDeps): void {
+  const now = d.now ?? Date.now;
+  const maxAgeMs = d.maxEventAgeMs ?? 23 * 3_600_000;
+  const log = d.logger.child({ module: 'webhook' });
+
+  const done = (reply: FastifyReply, outcome: Outcome, status: number, body?: object) => {
+    d.metrics.webhooks.inc({ outcome });
+    return body ? reply.code(status).send(body) : reply.code(status).send();
+  };
+
+  app.register(async (scope) => {
+    // Raw bytes for every content type: the signature covers the exact body, never a re-serialisation.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: d.maxBytes }, (_req, body, next) =>
+      next(null, body),
+    );
+    scope.setErrorHandler((err: { statusCode?: number; code?: string }, _req, reply) => {
+      if (err.statusCode === 413) return done(reply, 'too_large', 413, { error: 'payload_too_large' });
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        return done(reply, 'malformed_json', err.statusCode, { error: 'bad_request' });
+      }
+      log.error({ err }, 'webhook handler failed');
+      return done(reply, 'unavailable', 503, { error: 'unavailable' });
+    });
+
+    scope.head('/webhooks/intercom', async (_req, reply) => reply.code(200).send());
+
+    scope.post('/webhooks/intercom', { bodyLimit: d.maxBytes }, async (req: FastifyRequest, reply) => {
+      const header = req.headers['x-hub-signature'];
+      const signature = typeof header === 'string' ? header : undefined;
+      if (!looksLikeSignature(signature)) return done(reply, 'bad_signature', 401);
+
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return done(reply, 'malformed_json', 400, { error: 'malformed_json' });
+      }
+      const probe = AppIdProbe.safeParse(json);
+      if (!probe.success) return done(reply, 'invalid_envelope', 400, { error: 'invalid_envelope' });
+      const workspaceId = probe.data.app_id;
+
+      const target = await d.resolver.byWorkspace(workspaceId);
+      if (!target) {
+        const secrets = await d.resolver.allSecrets();
+        if (!secrets.some((s) => verifyIntercomSignature(raw, signature, s).ok))
+          return done(reply, 'bad_signature', 401);
+        log.warn({ workspaceId }, 'signed webhook for an unknown workspace dropped');
+        return done(reply, 'unknown_workspace', 200, { ok: true, dropped: 'unknown_workspace' });
+      }
+      if (!verifyIntercomSignature(raw, signature, target.secret).ok) return done(reply, 'bad_signature', 401);
+
+      const env = WebhookEnvelope.safeParse(json);
+      if (!env.success) return done(reply, 'invalid_envelope', 400, { error: 'invalid_envelope' });
+      const tenantId = target.tenant.id;
+      if (target.status === 'disconnected') {
+        log.warn({ tenantId, workspaceId }, 'webhook for a disconnected workspace dropped');
+        return done(reply, 'disconnected_workspace', 200, { ok: true, dropped: 'disconnected' });
+      }
+
+      const routed = routeEvent(env.data);
+      if (routed.kind === 'ping') return done(reply, 'ping', 200, { ok: true });
+      if (routed.kind === 'ignored') return done(reply, 'ignored_topic', 200, { ok: true, ignored: routed.reason });
+      if (now() - routed.createdAt * 1000 > maxAgeMs) {
+        log.warn({ tenantId, eventId: routed.notificationId }, 'stale webhook dropped');
+        return done(reply, 'stale', 200, { ok: true, dropped: 'stale' });
+      }
+      if (target.adminId && authoredBy(env.data) === target.adminId)
+        return done(reply, 'own_action', 200, { ok: true, ignored: 'own_action' });
+
+      try {
+        const res = await d.producer.enqueue(
+          {
+            tenantId,
+            conversationId: routed.conversationId,
+            topic: routed.topic,
+            eventId: routed.notificationId,
+            eventCreatedAtMs: routed.createdAt * 1000,
+            receivedAtMs: now(),
+            trigger: 'webhook',
+            task: 'new_message',
+          },
+          { delayMs: d.coalesceMs },
+        );
+        return done(reply, res.duplicate ? 'duplicate' : 'accepted', 202, { ok: true, jobId: res.jobId });
+      } catch (err) {
+        log.error({ err, tenantId, eventId: routed.notificationId }, 'enqueue failed; asking Intercom to retry');
+        return done(reply, 'unavailable', 503, { error: 'unavailable' });
+      }
+    });
+  });
+}
+
+const TriggerItem = z.looseObject({
+  conversation_parts: z.looseObject({
+    conversation_parts: z.array(
+      z.looseObject({ author: z.looseObject({ type: z.string(), id: z.union([z.string(), z.number()]) }) }),
+    ),
+  }),
+});
+
+/** The admin or bot that authored the part which triggered the notification (deliveries carry only that part). */
+function authoredBy(env: Envelope): string | undefined {
+  const item = TriggerItem.safeParse(env.data.item);
+  const author = item.success ? item.data.conversation_parts.conversation_parts.at(-1)?.author : undefined;
+  return author && (author.type === 'admin' || author.type === 'bot') ? String(author.id) : undefined;
+}

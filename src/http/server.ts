@@ -1,0 +1,61 @@
+// The HTTP surface: Intercom webhooks, health, readiness and metrics. Admin and OAuth routes register here too.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { pendingMigrations, pingDb } from '../db/database.js';
+import type { Deps } from '../deps.js';
+import { registerIntercomWebhook } from './intercom-webhook.js';
+import { createWebhookTenantResolver } from './webhook-tenants.js';
+
+export interface ServerOptions {
+  /** Extra route registrations (OAuth, admin API) so this file stays the map, not the territory. */
+  plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+export async function createServer(deps: Deps, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 1_048_576, trustProxy: true, return503OnClosing: true });
+  const resolver = createWebhookTenantResolver({ tenants: deps.tenants, connections: deps.connections });
+
+  registerIntercomWebhook(app, {
+    resolver,
+    producer: deps.producer,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    maxBytes: deps.config.WEBHOOK_MAX_BYTES,
+    coalesceMs: deps.config.WEBHOOK_COALESCE_MS,
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/readyz', async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    await deps.redis.ping().then(
+      () => (checks.redis = 'ok'),
+      () => (checks.redis = 'unreachable'),
+    );
+    await pingDb(deps.db).then(
+      () => (checks.database = 'ok'),
+      () => (checks.database = 'unreachable'),
+    );
+    if (checks.database === 'ok') {
+      const pending = await pendingMigrations(deps.db);
+      checks.migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
+    }
+    const staleAfter = Date.now() - deps.config.PROBE_STALE_AFTER_MS;
+    const stale =
+      checks.database === 'ok'
+        ? (await deps.connections.listActive())
+            .filter((c) => (c.last_probe_ok_at ?? c.created_at).getTime() < staleAfter)
+            .map((c) => c.tenant_id)
+        : [];
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    // Stale probes are reported, not fatal: one tenant's dead token must not take the receiver out of rotation.
+    return reply.code(ok ? 200 : 503).send({ ok, checks, staleConnections: stale });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  for (const plugin of opts.plugins ?? []) await plugin(app);
+  return app;
+}

@@ -1,0 +1,49 @@
+// One run at a time per conversation. The lock's owner is the job id, so a retry of the same job (after a
+// crash) takes its own lock back instead of waiting for it to expire.
+import type { Redis } from 'ioredis';
+
+const ACQUIRE = `
+local cur = redis.call('GET', KEYS[1])
+if cur == false or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export interface ConversationLock {
+  acquire(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
+  release(tenantId: string, conversationId: string, owner: string): Promise<void>;
+  /** When the conversation's state was last fetched by a completed run (ms); bursts older than it coalesce. */
+  lastSeen(tenantId: string, conversationId: string): Promise<number>;
+  markSeen(tenantId: string, conversationId: string, atMs: number): Promise<void>;
+}
+
+export function createConversationLock(d: { redis: Redis; prefix: string; ttlMs?: number }): ConversationLock {
+  const ttl = d.ttlMs ?? 10 * 60_000;
+  const lockKey = (t: string, c: string) => `${d.prefix}:conv:lock:${t}:${c}`;
+  const seenKey = (t: string, c: string) => `${d.prefix}:conv:seen:${t}:${c}`;
+  return {
+    async acquire(t, c, owner) {
+      return (await d.redis.eval(ACQUIRE, 1, lockKey(t, c), owner, String(ttl))) === 1;
+    },
+    async release(t, c, owner) {
+      await d.redis.eval(RELEASE, 1, lockKey(t, c), owner);
+    },
+    async lastSeen(t, c) {
+      return Number((await d.redis.get(seenKey(t, c))) ?? 0);
+    },
+    async markSeen(t, c, atMs) {
+      // Keep the newest mark only; a week is far longer than any burst or redelivery.
+      await d.redis.eval(
+        `local cur = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', 604800) end return 1`,
+        1,
+        seenKey(t, c),
+        String(atMs),
+      );
+    },
+  };
+}

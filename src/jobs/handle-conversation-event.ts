@@ -1,0 +1,115 @@
+// Processor for `intercom.event` jobs: lock the conversation, coalesce bursts, load the tenant's client from
+// the vault (fail closed), fetch fresh state, decide whether the agent has anything to do, run the loop.
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { runAgent, type LoopDeps, type RunOutcome } from '../agent/loop.js';
+import { InvalidJobError, RateLimitedError } from '../errors.js';
+import type { IntercomConversation } from '../intercom/schemas.js';
+import { ConversationEventJob } from '../queue/jobs.js';
+import { parts } from '../tools/conversation-facts.js';
+import type { TenantStore } from '../vault/tenant-store.js';
+import type { Vault } from '../vault/vault.js';
+import type { ConversationLock } from './conversation-lock.js';
+import { runJob } from './run-job.js';
+
+export type ConversationJobResult = { skipped: SkipReason } | RunOutcome;
+export type SkipReason = 'coalesced' | 'closed' | 'own_action' | 'human_active' | 'nothing_to_answer';
+
+export interface ConversationProcessorDeps {
+  vault: Vault;
+  tenants: TenantStore;
+  lock: ConversationLock;
+  loop: LoopDeps;
+  logger: Logger;
+  busyRetryMs?: number;
+  now?: () => number;
+}
+
+const CUSTOMER = new Set(['user', 'lead', 'contact']);
+const MESSAGE_PARTS = new Set([
+  'comment',
+  'open',
+  'close',
+  'assignment',
+  'snoozed',
+  'assign_and_reopen',
+  'away_mode_assignment',
+]);
+
+/** Whether a webhook-triggered run has something to do: a customer waiting, and no teammate on it since. */
+export function needsAgent(conv: IntercomConversation, ownAdminId: string): true | SkipReason {
+  if (conv.state === 'closed') return 'closed';
+  const timeline = [
+    { type: conv.source.author.type, id: conv.source.author.id, part: 'comment' },
+    ...parts(conv).map((p) => ({ type: p.author.type, id: p.author.id, part: p.part_type })),
+  ].filter((e) => MESSAGE_PARTS.has(e.part) && (e.part === 'comment' || e.type === 'admin'));
+  const lastCustomer = timeline.findLastIndex((e) => CUSTOMER.has(e.type));
+  if (lastCustomer < 0) return 'nothing_to_answer';
+  const after = timeline.slice(lastCustomer + 1);
+  if (after.some((e) => e.type === 'admin' && e.id !== ownAdminId)) return 'human_active';
+  if (after.some((e) => e.part === 'comment' && (e.id === ownAdminId || e.type === 'bot'))) return 'own_action';
+  return true;
+}
+
+export function createConversationProcessor(d: ConversationProcessorDeps) {
+  const now = d.now ?? Date.now;
+  return async (job: Job, token?: string): Promise<ConversationJobResult> => {
+    const parsed = ConversationEventJob.safeParse(job.data);
+    const base = { jobId: job.id, attempt: job.attemptsMade + 1 };
+    if (!parsed.success) {
+      const log = d.logger.child(base);
+      return runJob(job, token, log, async () => {
+        throw new InvalidJobError(
+          `job data does not match intercom.event: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+        );
+      });
+    }
+    const data = parsed.data;
+    const log = d.logger.child({ ...base, tenantId: data.tenantId, conversationId: data.conversationId });
+    const owner = job.id ?? data.eventId;
+
+    return runJob(job, token, log, async () => {
+      if (!(await d.lock.acquire(data.tenantId, data.conversationId, owner))) {
+        throw new RateLimitedError('conversation_busy', d.busyRetryMs ?? 2_000);
+      }
+      try {
+        if (
+          data.trigger === 'webhook' &&
+          data.receivedAtMs < (await d.lock.lastSeen(data.tenantId, data.conversationId))
+        ) {
+          log.debug('coalesced into a newer run');
+          return { skipped: 'coalesced' as const };
+        }
+        const session = await d.vault.session(data.tenantId);
+        const fetchedAt = now();
+        const conversation = await session.client.getConversation(data.conversationId, { priority: 'action' });
+        const verdict =
+          data.task === 'new_message' || data.task === 'recover'
+            ? needsAgent(conversation, session.connection.admin_id)
+            : true;
+        if (verdict !== true) {
+          await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
+          log.info({ skipped: verdict }, 'nothing for the agent to do');
+          return { skipped: verdict };
+        }
+        const outcome = await runAgent(d.loop, {
+          tenant: session.tenant,
+          adminId: session.connection.admin_id,
+          client: session.client,
+          conversation,
+          jobId: owner,
+          trigger: data.trigger,
+          task: data.task,
+          sinceMs: data.eventCreatedAtMs,
+          logger: log,
+        });
+        await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
+        await d.tenants.markEventSeen(data.tenantId, new Date(data.eventCreatedAtMs));
+        log.info({ runId: outcome.runId, stopReason: outcome.stopReason, turns: outcome.turns }, 'agent run finished');
+        return outcome;
+      } finally {
+        await d.lock.release(data.tenantId, data.conversationId, owner);
+      }
+    });
+  };
+}

@@ -1,0 +1,144 @@
+// Per-tenant Intercom budget: one app bucket and one workspace bucket in Redis, taken together atomically,
+// sized to Intercom's fixed 10-second windows (window-bucket.lua explains the edges). Fails closed: when Redis
+// cannot answer, take() rejects with LimiterUnavailableError and nothing is allowed.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { LimiterUnavailableError } from './limiter-unavailable-error.js';
+import {
+  DEFAULT_RESERVES,
+  DEFAULT_SAFETY_MARGIN,
+  INTERCOM_DEFAULT_LIMITS,
+  INTERCOM_WINDOW_MS,
+  windowBudget,
+  type Limits,
+} from './limits.js';
+import { createLuaScript } from './lua-script.js';
+import type { CallPriority } from './priority.js';
+import type { LimitKeys, LimitScope, RateLimiter, TakeResult } from './types.js';
+
+export { acquire, type AcquireOptions } from './acquire.js';
+export { LimiterUnavailableError } from './limiter-unavailable-error.js';
+export {
+  DEFAULT_RESERVES,
+  DEFAULT_SAFETY_MARGIN,
+  INTERCOM_DEFAULT_LIMITS,
+  windowBudget,
+  type Limits,
+} from './limits.js';
+export type { CallPriority } from './priority.js';
+export type { LimitKeys, LimitScope, RateLimiter, RateLimitInfo, TakeOptions, TakeResult } from './types.js';
+
+export interface RateLimiterDeps {
+  redis: Redis;
+  prefix: string;
+  defaults?: Partial<Limits>;
+  /** Fraction of Intercom's window kept unused; default 0.02. */
+  safetyMargin?: number;
+  /** Injected clock for tests. Without it the script reads Redis TIME, the one clock all processes share. */
+  now?: () => number;
+  reserves?: Partial<Record<CallPriority, number>>;
+  /**
+   * How far Intercom's view of a boundary may sit from ours: `earlyMs` before (its clock behind ours), `lateMs`
+   * after (latency to Intercom, its clock ahead, a reset header rounded to seconds). Defaults 100 and 500.
+   */
+  edges?: { earlyMs?: number; lateMs?: number };
+  /** Window phase until Intercom's X-RateLimit-Reset teaches us one; 0 = boundaries at multiples of 10 s. */
+  phaseMs?: number;
+  /** A Redis call slower than this counts as Redis down (fail closed); default 2000. */
+  timeoutMs?: number;
+  /**
+   * 'installation' (default): the app budget is per app per workspace, as tokens are (and as the sandbox
+   * enforces it). 'global': one app budget shared by every workspace of the app.
+   */
+  appScope?: 'installation' | 'global';
+}
+
+const LUA = 'window-bucket.lua';
+
+export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
+  const script = createLuaScript(d.redis, readFileSync(new URL(`./${LUA}`, import.meta.url), 'utf8'));
+  const limits: Limits = { ...INTERCOM_DEFAULT_LIMITS, ...d.defaults };
+  const margin = d.safetyMargin ?? DEFAULT_SAFETY_MARGIN;
+  const reserves = { ...DEFAULT_RESERVES, ...d.reserves };
+  const earlyMs = d.edges?.earlyMs ?? 100;
+  const lateMs = d.edges?.lateMs ?? 500;
+  const timeoutMs = d.timeoutMs ?? 2_000;
+  if (!(margin >= 0 && margin < 1)) throw new RangeError(`safetyMargin must be in [0, 1), got ${margin}`);
+  if (!(earlyMs >= 0 && lateMs >= 0 && earlyMs + lateMs < INTERCOM_WINDOW_MS / 2)) {
+    throw new RangeError('edges must be non-negative and together under half a window');
+  }
+  for (const [p, r] of Object.entries(reserves)) {
+    if (!(r >= 0 && r < 1)) throw new RangeError(`reserve for ${p} must be in [0, 1), got ${r}`);
+  }
+
+  const globalApp = d.appScope === 'global';
+  const keyOf = (k: LimitKeys): [string, string] => [
+    globalApp ? `${d.prefix}:limiter:app:${k.appId}` : `${d.prefix}:limiter:app:${k.appId}:${k.workspaceId}`,
+    `${d.prefix}:limiter:ws:${k.workspaceId}`,
+  ];
+  // Intercom reports the tighter of the two budgets. Believing it for both buckets is safe when both belong to
+  // one tenant; a shared app bucket lowered to one workspace's remainder would stall every other tenant.
+  const observeScope: LimitScope = globalApp ? 'workspace' : 'both';
+  const head = (op: string): (string | number)[] => [
+    op,
+    d.now ? Math.floor(d.now()) : -1,
+    INTERCOM_WINDOW_MS,
+    d.phaseMs ?? 0,
+    earlyMs,
+    lateMs,
+  ];
+  const budgets = (l: Limits): [number, number] => [
+    windowBudget(l.appPerMinute, margin),
+    windowBudget(l.workspacePerMinute, margin),
+  ];
+  const applies = (scope: LimitScope): [number, number] => [scope === 'workspace' ? 0 : 1, scope === 'app' ? 0 : 1];
+
+  async function run(keys: LimitKeys, args: (string | number)[]): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs}ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([script.run(keyOf(keys), args), timeout]);
+    } catch (err) {
+      throw new LimiterUnavailableError('rate limiter cannot reach Redis; denying', { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async take(keys, opts = {}) {
+      const cost = opts.cost ?? 1;
+      const [appBudget, wsBudget] = budgets({ ...limits, ...opts.limits });
+      if (!Number.isInteger(cost) || cost < 1 || cost > Math.min(appBudget, wsBudget)) {
+        throw new RangeError(`cost must be an integer between 1 and the window budget, got ${cost}`);
+      }
+      const reserve = reserves[opts.priority ?? 'action'];
+      return parseTake(await run(keys, [...head('take'), cost, appBudget, wsBudget, reserve]));
+    },
+    async observe(keys, info) {
+      // A response without usable headers teaches nothing; it must not move the window.
+      if (!Number.isFinite(info.remaining) || !Number.isFinite(info.resetAtMs) || info.remaining < 0) return;
+      const [appBudget, wsBudget] = budgets(limits);
+      const remaining = Math.floor(info.remaining);
+      const args = [...head('observe'), remaining, Math.round(info.resetAtMs), appBudget, wsBudget];
+      await run(keys, [...args, ...applies(info.scope ?? observeScope)]);
+    },
+    async drain(keys, resetAtMs, opts = {}) {
+      if (!Number.isFinite(resetAtMs)) throw new RangeError(`resetAtMs must be a number, got ${resetAtMs}`);
+      await run(keys, [...head('drain'), Math.ceil(resetAtMs), ...applies(opts.scope ?? 'both')]);
+    },
+  };
+}
+
+function parseTake(reply: unknown): TakeResult {
+  if (!Array.isArray(reply)) throw new Error('limiter script returned a non-array');
+  const [allowed, waitMs, deniedBy] = reply;
+  if (typeof allowed !== 'number' || typeof waitMs !== 'number' || typeof deniedBy !== 'number') {
+    throw new Error('limiter script returned non-numbers');
+  }
+  if (allowed === 1) return { ok: true };
+  const limitedBy = deniedBy === 1 ? 'app' : deniedBy === 2 ? 'workspace' : 'both';
+  return { ok: false, retryAfterMs: Math.max(1, waitMs), limitedBy };
+}

@@ -1,0 +1,54 @@
+// The job catalog: queue names, job names and zod payloads. Payloads carry ids only, never secrets (STYLE B3):
+// BullMQ stores job data in clear text in Redis.
+import { z } from 'zod';
+
+export const QUEUES = {
+  conversations: 'conversation-events',
+  sweeps: 'sweeps',
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOB = {
+  conversationEvent: 'intercom.event',
+} as const;
+
+const id = z.string().min(1).max(128);
+
+export const ConversationTask = z.enum(['new_message', 'follow_up', 'reroute', 'abandoned', 'recover']);
+export type ConversationTask = z.infer<typeof ConversationTask>;
+
+export const ConversationEventJob = z.strictObject({
+  tenantId: id,
+  conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  topic: z.string().min(1).max(128),
+  /** Intercom notification id, or a synthetic one for sweeps and replays. */
+  eventId: id,
+  /** When Intercom created the notification (ms); the run ignores teammate activity before it. */
+  eventCreatedAtMs: z.number().int().nonnegative(),
+  receivedAtMs: z.number().int().nonnegative(),
+  trigger: z.enum(['webhook', 'sweep', 'recovery', 'replay']),
+  task: ConversationTask,
+});
+export type ConversationEventJob = z.infer<typeof ConversationEventJob>;
+
+/** BullMQ rejects integer-looking ids and ids with ':' (STYLE §3); keep ids readable and bounded. */
+export function jobIdFor(kind: 'evt' | 'sweep' | 'rec', raw: string): string {
+  return `${kind}_${raw.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 160)}`;
+}
+
+export interface JobPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export function conversationJobOptions(policy: JobPolicy) {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    // Completed jobs stay a day so a redelivered notification id still finds its job and is not run twice.
+    removeOnComplete: { age: 86_400, count: 50_000 },
+    // Failed jobs are the dead-letter set: kept until an operator replays or purges them.
+    removeOnFail: false,
+  } as const;
+}

@@ -1,0 +1,92 @@
+// Ticket and ticket-type JSON shapes of the sandbox (OpenAPI 2.15 `ticket`, `ticket_type`). Ticket assignee ids
+// are strings in this spec, with "0" meaning unassigned.
+import type { JsonObject, SbTicket, SbTicketType, SbWorkspace } from './intercom-store.js';
+
+export function renderTicketType(t: SbTicketType, ws: SbWorkspace): JsonObject {
+  return {
+    type: 'ticket_type',
+    id: t.id,
+    category: t.category,
+    name: t.name,
+    description: t.description,
+    icon: '🎟️',
+    workspace_id: ws.appId,
+    archived: t.archived,
+    created_at: t.createdAt,
+    updated_at: t.createdAt,
+    ticket_type_attributes: {
+      type: 'list',
+      ticket_type_attributes: t.attributes.map((a, i) => ({
+        type: 'ticket_type_attribute',
+        id: a.id,
+        workspace_id: ws.appId,
+        name: a.name,
+        data_type: a.dataType,
+        input_options: {},
+        order: i,
+        required_to_create: a.requiredToCreate,
+        required_to_create_for_contacts: false,
+        visible_on_create: true,
+        visible_to_contacts: true,
+        default: a.isDefault,
+        ticket_type_id: Number(t.id),
+        archived: false,
+        created_at: t.createdAt,
+        updated_at: t.createdAt,
+      })),
+    },
+    ticket_states: {
+      type: 'list',
+      data: [
+        {
+          type: 'ticket_state',
+          id: '1',
+          category: 'submitted',
+          internal_label: 'Submitted',
+          external_label: 'Submitted',
+        },
+        { type: 'ticket_state', id: '4', category: 'resolved', internal_label: 'Resolved', external_label: 'Resolved' },
+      ],
+    },
+  };
+}
+
+export function renderTicket(t: SbTicket, ws: SbWorkspace): JsonObject {
+  const type = ws.ticketTypes.get(t.typeId);
+  return {
+    type: 'ticket',
+    id: t.id,
+    ticket_id: t.ticketId,
+    category: type?.category ?? 'Customer',
+    ticket_attributes: t.attributes,
+    ticket_state: {
+      type: 'ticket_state',
+      id: '1',
+      category: 'submitted',
+      internal_label: 'Submitted',
+      external_label: 'Submitted',
+    },
+    ...(type ? { ticket_type: renderTicketType(type, ws) } : {}),
+    contacts: {
+      type: 'contact.list',
+      contacts: t.contactIds.map((id) => ({
+        type: 'contact',
+        id,
+        external_id: ws.contacts.get(id)?.externalId ?? null,
+      })),
+    },
+    admin_assignee_id: t.adminAssigneeId ?? '0',
+    team_assignee_id: t.teamAssigneeId ?? '0',
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+    open: true,
+    linked_objects: {
+      type: 'list',
+      total_count: t.linkedConversationId ? 1 : 0,
+      has_more: false,
+      data: t.linkedConversationId ? [{ type: 'conversation', id: t.linkedConversationId, category: null }] : [],
+    },
+    ticket_parts: { type: 'ticket_part.list', ticket_parts: [], total_count: 0 },
+    is_shared: true,
+  };
+}

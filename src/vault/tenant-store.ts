@@ -1,0 +1,127 @@
+// Tenants and Intercom apps in Postgres. Secrets are sealed by the cipher before they reach a row.
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { IntercomApp, Tenant, TenantMode, TenantSettings } from '../db/schema.js';
+import { TenantNotFoundError } from '../errors.js';
+import type { Cipher } from './cipher.js';
+import { newId } from './ids.js';
+
+export const DEFAULT_TOOLS = [
+  'triage',
+  'reply',
+  'add_note',
+  'assign',
+  'snooze',
+  'close',
+  'tag',
+  'untag',
+  'search_help_center',
+  'get_contact',
+  'handoff',
+] as const;
+
+export interface NewTenantInput {
+  name: string;
+  workspaceId: string;
+  appId: string;
+  mode?: TenantMode;
+  allowedTools?: readonly string[];
+  settings?: TenantSettings;
+}
+
+export interface TenantStore {
+  addApp(input: { name: string; clientId?: string; clientSecret: string; id?: string }): Promise<IntercomApp>;
+  getApp(appId: string): Promise<IntercomApp | undefined>;
+  listApps(): Promise<IntercomApp[]>;
+  /** The app's client secret, decrypted; only the receiver and the OAuth flow ask for it. */
+  appSecret(app: IntercomApp): string;
+  addTenant(input: NewTenantInput): Promise<Tenant>;
+  getTenant(tenantId: string): Promise<Tenant>;
+  findTenantByWorkspace(workspaceId: string): Promise<Tenant | undefined>;
+  listTenants(): Promise<Tenant[]>;
+  updateTenant(
+    tenantId: string,
+    patch: { mode?: TenantMode; allowedTools?: readonly string[]; settings?: TenantSettings; status?: string },
+  ): Promise<Tenant>;
+  markEventSeen(tenantId: string, at: Date): Promise<void>;
+}
+
+export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
+  const { db, cipher } = d;
+  const secretContext = (appId: string) => `intercom_app:${appId}:client_secret`;
+
+  return {
+    async addApp(input) {
+      const id = input.id ?? newId('app');
+      return db
+        .insertInto('intercom_apps')
+        .values({
+          id,
+          name: input.name,
+          client_id: input.clientId ?? null,
+          client_secret_enc: cipher.seal(input.clientSecret, secretContext(id)),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async getApp(appId) {
+      return db.selectFrom('intercom_apps').selectAll().where('id', '=', appId).executeTakeFirst();
+    },
+    async listApps() {
+      return db.selectFrom('intercom_apps').selectAll().orderBy('created_at').execute();
+    },
+    appSecret(app) {
+      return cipher.open(app.client_secret_enc, secretContext(app.id));
+    },
+    async addTenant(input) {
+      return db
+        .insertInto('tenants')
+        .values({
+          id: newId('tn'),
+          name: input.name,
+          intercom_app_id: input.appId,
+          workspace_id: input.workspaceId,
+          mode: input.mode ?? 'autonomous',
+          allowed_tools: JSON.stringify(input.allowedTools ?? DEFAULT_TOOLS),
+          settings: JSON.stringify(input.settings ?? {}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async getTenant(tenantId) {
+      const t = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+      if (!t) throw new TenantNotFoundError(tenantId);
+      return t;
+    },
+    async findTenantByWorkspace(workspaceId) {
+      return db.selectFrom('tenants').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+    },
+    async listTenants() {
+      return db.selectFrom('tenants').selectAll().orderBy('created_at').execute();
+    },
+    async updateTenant(tenantId, patch) {
+      const t = await db
+        .updateTable('tenants')
+        .set({
+          ...(patch.mode ? { mode: patch.mode } : {}),
+          ...(patch.allowedTools ? { allowed_tools: JSON.stringify(patch.allowedTools) } : {}),
+          ...(patch.settings ? { settings: JSON.stringify(patch.settings) } : {}),
+          ...(patch.status ? { status: patch.status } : {}),
+          updated_at: sql<Date>`now()`,
+        })
+        .where('id', '=', tenantId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!t) throw new TenantNotFoundError(tenantId);
+      return t;
+    },
+    async markEventSeen(tenantId, at) {
+      await db
+        .updateTable('tenants')
+        .set({ last_event_at: at })
+        .where('id', '=', tenantId)
+        .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', at)]))
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+// The window-bucket Lua script against the real Redis, with an injected clock (STYLE T3, T4).
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimiter, type RateLimiter, type RateLimiterDeps } from '../../../src/limiter/token-bucket.js';
+import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
+
+// A multiple of 10 s, so window j starts at BASE + j * 10_000 with the default phase.
+const BASE = 1_700_000_000_000;
+const W = 10_000;
+const keys = { appId: 'app_1', workspaceId: 'ws_a' };
+// 600/min = 100 per window; no margin so the numbers read plainly.
+const LIMITS = { appPerMinute: 60_000, workspacePerMinute: 600 };
+
+let redis: Redis;
+const prefixes: string[] = [];
+
+beforeAll(() => {
+  redis = createTestRedis();
+});
+afterEach(async () => {
+  for (const p of prefixes.splice(0)) await deleteKeysWithPrefix(redis, p);
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+function setup(over: Partial<RateLimiterDeps> = {}): { limiter: RateLimiter; clock: { t: number }; prefix: string } {
+  const prefix = uniquePrefix();
+  prefixes.push(prefix);
+  const clock = { t: BASE + 1_000 };
+  const limiter = createRateLimiter({
+    redis,
+    prefix,
+    defaults: LIMITS,
+    safetyMargin: 0,
+    now: () => clock.t,
+    ...over,
+  });
+  return { limiter, clock, prefix };
+}
+
+async function takeMany(limiter: RateLimiter, n: number, opts = {}, k = keys): Promise<number> {
+  let granted = 0;
+  for (let i = 0; i < n; i++) if ((await limiter.take(k, opts)).ok) granted++;
+  return granted;
+}
+
+describe('window buckets', () => {
+  it('grants a whole window, then refills at the boundary once the early edge has passed', async () => {
+    const { limiter, clock } = setup();
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    // Next window starts at BASE+10000; its first 100 ms still count against this (full) window.
+    expect(await limiter.take(keys, { priority: 'reply' })).toEqual({
+      ok: false,
+      retryAfterMs: 9_100,
+      limitedBy: 'workspace',
+    });
+    clock.t = BASE + W + 50;
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, retryAfterMs: 50 });
+    clock.t = BASE + W + 100;
+    expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
+  });
+
+  it('forgets a window once two have passed', async () => {
+    const { limiter, clock } = setup();
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    clock.t = BASE + 5 * W + 3_000;
+    expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
+  });
+
+  it('charges a call in the late edge to the next window too', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + W - 400; // inside the last 500 ms
+    expect(await takeMany(limiter, 10, { priority: 'reply' })).toBe(10);
+    clock.t = BASE + W + 1_000;
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(90);
+  });
+
+  it('uses Redis TIME when no clock is injected, and lets idle buckets expire', async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const limiter = createRateLimiter({ redis, prefix, defaults: LIMITS });
+    expect(await limiter.take(keys, { cost: 3, priority: 'reply' })).toEqual({ ok: true });
+    const ttl = await redis.pttl(`${prefix}:limiter:ws:ws_a`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3 * W);
+  });
+
+  it('rejects a cost that can never fit', async () => {
+    const { limiter } = setup();
+    await expect(limiter.take(keys, { cost: 101 })).rejects.toBeInstanceOf(RangeError);
+    await expect(limiter.take(keys, { cost: 0 })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('multi-key take', () => {
+  it('takes neither bucket when the app bucket is empty', async () => {
+    const { limiter, prefix } = setup({ defaults: { appPerMinute: 60, workspacePerMinute: 600 } });
+    expect(await takeMany(limiter, 10, { priority: 'reply' })).toBe(10);
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, limitedBy: 'app' });
+    expect(await redis.hget(`${prefix}:limiter:ws:ws_a`, 'u')).toBe('10');
+  });
+
+  it("with a global app budget, an app emptied by one tenant leaves the next tenant's bucket untouched", async () => {
+    const { limiter, prefix } = setup({ defaults: { appPerMinute: 60, workspacePerMinute: 600 }, appScope: 'global' });
+    expect(await takeMany(limiter, 10, { priority: 'reply' })).toBe(10);
+    const other = { appId: 'app_1', workspaceId: 'ws_b' };
+    expect(await limiter.take(other, { priority: 'reply' })).toMatchObject({ ok: false, limitedBy: 'app' });
+    expect(await redis.exists(`${prefix}:limiter:ws:ws_b`)).toBe(0);
+    expect(await redis.hget(`${prefix}:limiter:app:app_1`, 'u')).toBe('10');
+  });
+
+  it('gives each installation its own app budget by default', async () => {
+    const { limiter } = setup({ defaults: { appPerMinute: 60, workspacePerMinute: 600 } });
+    expect(await takeMany(limiter, 11, { priority: 'reply' })).toBe(10);
+    expect(await takeMany(limiter, 11, { priority: 'reply' }, { appId: 'app_1', workspaceId: 'ws_b' })).toBe(10);
+  });
+
+  it('takes neither bucket when the workspace bucket is empty', async () => {
+    const { limiter, prefix } = setup();
+    expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
+    expect(await redis.hget(`${prefix}:limiter:app:app_1:ws_a`, 'u')).toBe('100');
+    expect(await redis.hget(`${prefix}:limiter:ws:ws_a`, 'u')).toBe('100');
+  });
+
+  it('keeps workspaces apart: one tenant at zero does not slow another', async () => {
+    const { limiter } = setup();
+    expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
+    expect(await takeMany(limiter, 100, { priority: 'reply' }, { appId: 'app_1', workspaceId: 'ws_b' })).toBe(100);
+  });
+
+  it('honours per-call limits for tenants with their own budget', async () => {
+    const { limiter } = setup();
+    expect(await takeMany(limiter, 60, { priority: 'reply', limits: { workspacePerMinute: 300 } })).toBe(50);
+  });
+});
+
+describe('header feedback', () => {
+  it('lowers our remaining to what Intercom reports, and never raises it', async () => {
+    const { limiter } = setup();
+    expect(await takeMany(limiter, 10, { priority: 'reply' })).toBe(10);
+    await limiter.observe(keys, { limit: 100, remaining: 50, resetAtMs: BASE + W });
+    await limiter.observe(keys, { limit: 100, remaining: 95, resetAtMs: BASE + W }); // stale, higher: ignored
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(50);
+  });
+
+  it('ignores a report about a window that has already ended', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + W + 1_000;
+    await limiter.observe(keys, { limit: 100, remaining: 0, resetAtMs: BASE + W });
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+  });
+
+  it('learns the window phase from X-RateLimit-Reset', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 5_000;
+    await limiter.observe(keys, { limit: 100, remaining: 100, resetAtMs: BASE + 13_000 });
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    // With phase 0 the refill would come at +10 s; Intercom says its window ends at +13 s.
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, retryAfterMs: 8_100 });
+  });
+
+  it('re-aligns conservatively: calls made before a phase change still count', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 5_000;
+    expect(await takeMany(limiter, 50, { priority: 'reply' })).toBe(50);
+    await limiter.observe(keys, { limit: 100, remaining: 100, resetAtMs: BASE + 13_000 });
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(50);
+  });
+
+  it('corrects the app bucket too, since both belong to the tenant', async () => {
+    const { limiter, prefix } = setup();
+    await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W });
+    expect(await redis.hget(`${prefix}:limiter:app:app_1:ws_a`, 'u')).toBe('9960');
+    expect(await redis.hget(`${prefix}:limiter:ws:ws_a`, 'u')).toBe('60');
+  });
+
+  it('leaves a shared (global) app bucket alone unless told', async () => {
+    const { limiter, prefix } = setup({ appScope: 'global' });
+    await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W });
+    expect(await redis.exists(`${prefix}:limiter:app:app_1`)).toBe(0);
+    await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W, scope: 'app' });
+    expect(await redis.hget(`${prefix}:limiter:app:app_1`, 'u')).toBe('9960');
+  });
+
+  it('skips responses without usable headers', async () => {
+    const { limiter } = setup();
+    await limiter.observe(keys, { limit: Number.NaN, remaining: Number.NaN, resetAtMs: Number.NaN });
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+  });
+});
+
+describe('429 drain', () => {
+  it('gives nothing until the reset, then a full window', async () => {
+    const { limiter, clock } = setup();
+    await limiter.drain(keys, BASE + W);
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, retryAfterMs: 9_100 });
+    clock.t = BASE + W + 100;
+    expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
+  });
+
+  it('honours a reset further out than one window', async () => {
+    const { limiter, clock } = setup();
+    await limiter.drain(keys, BASE + 25_000);
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, retryAfterMs: 24_000 });
+    clock.t = BASE + 24_999;
+    expect((await limiter.take(keys, { priority: 'reply' })).ok).toBe(false);
+    clock.t = BASE + 25_000;
+    expect((await limiter.take(keys, { priority: 'reply' })).ok).toBe(true);
+  });
+
+  it('can drain only the workspace, leaving a shared app to other tenants', async () => {
+    const { limiter } = setup({ appScope: 'global' });
+    await limiter.drain(keys, BASE + W, { scope: 'workspace' });
+    expect((await limiter.take(keys, { priority: 'reply' })).ok).toBe(false);
+    expect((await limiter.take({ appId: 'app_1', workspaceId: 'ws_b' }, { priority: 'reply' })).ok).toBe(true);
+  });
+});
+
+describe('priorities', () => {
+  it('holds 20% back from background and 5% from actions at the start of a window', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 100; // first instant after the early edge: the full reserve applies
+    expect(await takeMany(limiter, 100, { priority: 'background' })).toBe(80);
+    expect(await takeMany(limiter, 100, { priority: 'action' })).toBe(15);
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(5);
+  });
+
+  it('releases the reserve over the window and says when background may go again', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 100;
+    expect(await takeMany(limiter, 80, { priority: 'background' })).toBe(80);
+    // 80 + 1 + 20 * left <= 100  <=>  left <= 0.95  <=>  t >= BASE + 9500 - 0.95 * 9400 = BASE + 570
+    expect(await limiter.take(keys, { priority: 'background' })).toMatchObject({ ok: false, retryAfterMs: 470 });
+    clock.t = BASE + 570;
+    expect((await limiter.take(keys, { priority: 'background' })).ok).toBe(true);
+    clock.t = BASE + W - 500; // the reserve is gone by the late edge
+    expect(await takeMany(limiter, 100, { priority: 'background' })).toBe(19);
+  });
+});
