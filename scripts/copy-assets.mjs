@@ -1,5 +1,7 @@
-// Copies non-TypeScript runtime assets (Lua scripts, prompts are read from the repo root) into dist.
+// Copies runtime assets next to the compiled code: Lua scripts, prompts and the example webhooks resolve
+// relative to their modules (import.meta.url), so dist/ must mirror the source tree's layout.
 import { cpSync, existsSync } from 'node:fs';
-for (const dir of ['src/limiter']) {
+for (const dir of ['src/limiter', 'src/sandbox']) {
   if (existsSync(dir)) cpSync(dir, `dist/${dir}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
 }
+for (const dir of ['prompts', 'examples']) cpSync(dir, `dist/${dir}`, { recursive: true });

@@ -6,7 +6,7 @@ import { workspaceRoutes } from './intercom-routes-workspace.js';
 import type { Faults } from './intercom-faults.js';
 import { authorize, exchangeCode, parseTokenBody } from './intercom-oauth.js';
 import type { WindowedBudgets } from './intercom-rate-limit.js';
-import { DEFAULT_FAULT_CODES, errorReply, notFound, type Reply } from './intercom-replies.js';
+import { DEFAULT_FAULT_CODES, errorReply, notFound, parseJsonText, type Reply } from './intercom-replies.js';
 import { matchRoute } from './intercom-route-kit.js';
 import type { SandboxStore } from './intercom-store.js';
 
@@ -42,15 +42,6 @@ export interface ApiDeps {
   budgets: WindowedBudgets;
   faults: Faults;
   now: () => number;
-}
-
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
-  if (raw.trim() === '') return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function redact(body: unknown): unknown {
@@ -107,7 +98,7 @@ export function handleApi(d: ApiDeps, req: ApiRequest): ApiOutcome {
     'x-ratelimit-remaining': String(budget.remaining),
     'x-ratelimit-reset': String(budget.resetAtSec),
   };
-  const parsed = parseJson(req.rawBody);
+  const parsed = parseJsonText(req.rawBody);
   const body = parsed.ok ? parsed.value : req.rawBody.slice(0, 200);
   const answer = (r: Reply): ApiOutcome => ({ reply: { ...r, headers: { ...headers, ...r.headers } }, ...who, body });
   if (!budget.allowed) {

@@ -10,6 +10,8 @@ export interface RecordedCall {
   appId: string | null;
   /** Internal id of the token used; the token itself is never recorded. */
   tokenId: string | null;
+  /** The Intercom-Version header sent, if any. */
+  version: string | null;
   at: number;
   /** The JSON answer, only when the sandbox was created with recordResponses (contract tests). */
   response?: unknown;
@@ -28,7 +30,8 @@ export function createCallLog(max = 50_000): CallLog {
   return {
     record(c) {
       calls.push(c);
-      if (calls.length > max) calls = calls.slice(-max);
+      // Trim in batches so a long benchmark does not copy the whole log on every call.
+      if (calls.length > max + Math.ceil(max / 10)) calls = calls.slice(-max);
       counts[c.status] = (counts[c.status] ?? 0) + 1;
     },
     list: () => calls.map((c) => ({ ...c })),

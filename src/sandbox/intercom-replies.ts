@@ -65,3 +65,13 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): Parsed
     reply: errorReply(400, 'parameter_invalid', `${field || 'body'} is invalid: ${reason}`, field || undefined),
   };
 }
+
+/** JSON text -> value; an empty body is null. A result, not a throw, so callers answer 400 themselves. */
+export function parseJsonText(raw: string): { ok: true; value: unknown } | { ok: false } {
+  if (raw.trim() === '') return { ok: true, value: null };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false };
+  }
+}

@@ -8,6 +8,7 @@ import {
   contactReply,
   openConversation,
   snoozeConversation,
+  wakeIfDue,
 } from './intercom-conversations.js';
 import { renderConversation, renderTag } from './intercom-render.js';
 import { errorReply, notFound, ok, parseBody, type Reply } from './intercom-replies.js';
@@ -203,7 +204,9 @@ function search(ctx: RouteContext): Reply {
   if (!p.ok) return p.reply;
   const bad = checkQuery(p.data.query, CONVERSATION_FIELDS);
   if (bad) return bad;
-  const hits = [...ctx.ws.conversations.values()]
+  const all = [...ctx.ws.conversations.values()];
+  for (const c of all) wakeIfDue(c, ctx.now);
+  const hits = all
     .filter((c) => matches(c, p.data.query, conversationField))
     .sort((a, b) => b.updatedAt - a.updatedAt || b.id.localeCompare(a.id));
   const page = paginate(hits, p.data.pagination, 20);

@@ -6,6 +6,7 @@ import { createCallLog } from './intercom-call-log.js';
 import { createControl, type IntercomSandboxControl } from './intercom-control.js';
 import { handleControl } from './intercom-control-http.js';
 import { createFaults } from './intercom-faults.js';
+import { parseJsonText } from './intercom-replies.js';
 import { createWindowedBudgets } from './intercom-rate-limit.js';
 import { seedDefaultWorkspace } from './intercom-seed.js';
 import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from './intercom-seed-data.js';
@@ -48,7 +49,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, raw?: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  raw?: string,
+): void {
   const text = raw ?? (body === null && status === 302 ? '' : JSON.stringify(body));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
@@ -71,13 +78,14 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
     const method = (req.method ?? 'GET').toUpperCase();
     const raw = await readBody(req);
     if (url.pathname.startsWith('/__sandbox/')) {
-      let body: unknown = null;
-      if (raw.trim() !== '') body = JSON.parse(raw);
-      const r = handleControl(control, method, url.pathname, body);
+      const body = parseJsonText(raw);
+      if (!body.ok) return send(res, 400, { error: 'body is not JSON' });
+      const r = handleControl(control, method, url.pathname, body.value);
       return send(res, r.status, r.body);
     }
     const latency = faults.latencyMs();
     if (latency > 0) await sleep(latency);
+    const version = header(req, 'intercom-version');
     const out = handleApi(
       { store, budgets, faults, now },
       {
@@ -86,7 +94,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
         query: url.searchParams,
         headers: {
           authorization: req.headers.authorization,
-          version: header(req, 'intercom-version'),
+          version,
           contentType: req.headers['content-type'],
         },
         rawBody: raw,
@@ -100,6 +108,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
       status: out.reply === 'drop' ? 0 : out.reply.status,
       appId: out.appId,
       tokenId: out.tokenId,
+      version: version ?? null,
       at: now(),
       ...(opts.recordResponses && out.reply !== 'drop' ? { response: out.reply.raw ?? out.reply.body } : {}),
     });

@@ -47,7 +47,7 @@ export const KEYWORDS = {
   ],
   spam: ['buy now', 'crypto', 'seo services', 'casino'],
   thanks: ['thanks', 'thank you', 'that worked', 'solved', 'all good'],
-  billing: ['refund', 'charged', 'invoice', 'billing', 'payment'],
+  billing: ['refund', 'charged', 'charge', 'invoice', 'billing', 'payment'],
   howTo: ['how do i', 'how can i', 'how to', 'reset', 'export'],
   bug: ['error', 'bug', 'crash', 'broken', 'not working', '500'],
   angry: ['angry', 'terrible', 'worst', 'unacceptable', 'furious', '!!!'],
@@ -169,7 +169,8 @@ export const RULES: readonly Rule[] = [
     name: 'billing',
     when: (t) => has(t.customerText, KEYWORDS.billing),
     steps: [
-      (c) => triage('billing', has(c.t.customerText, ['charged', 'refund']) ? 'high' : 'normal', 'neutral')(c),
+      (c) =>
+        triage('billing', has(c.t.customerText, ['charged', 'charge', 'refund']) ? 'high' : 'normal', 'neutral')(c),
       search,
       ifArticle(cite(' I have also passed this to our Billing team.')),
       ifArticle(assign(() => 'Billing')),

@@ -24,8 +24,7 @@ afterAll(async () => {
 
 describe('out-of-budget job in a real worker', () => {
   it('is delayed without an attempt or a slot, then completes once the window turns', async () => {
-    // 50 ms before a boundary: the next window opens (after its 100 ms early edge) 150 ms from now.
-    const clock = { t: BASE + W - 50 };
+    const clock = { t: BASE + 1_000 };
     const limiter = createRateLimiter({
       redis,
       prefix,
@@ -35,6 +34,8 @@ describe('out-of-budget job in a real worker', () => {
     });
     const busy = { appId: 'app_1', workspaceId: 'ws_busy' };
     for (let i = 0; i < 10; i++) expect((await limiter.take(busy, { priority: 'reply' })).ok).toBe(true);
+    // 400 ms before the boundary: the next window opens (after its 100 ms early edge) 500 ms from now.
+    clock.t = BASE + W - 400;
 
     const queue = new Queue(QUEUE, { connection: redis.duplicate(), prefix });
     const events = new QueueEvents(QUEUE, { connection: redis.duplicate(), prefix });

@@ -1,0 +1,47 @@
+// IPC messages and job payloads shared by bench/limiter.ts and its worker processes, parsed on arrival.
+import { z } from 'zod';
+
+export const WorkerConfig = z.object({
+  redisUrl: z.string(),
+  prefix: z.string(),
+  queue: z.string(),
+  baseUrl: z.string(),
+  version: z.string(),
+  appId: z.string(),
+  tokens: z.record(z.string(), z.string()),
+  concurrency: z.number().int().positive(),
+  maxWaitMs: z.number().int().nonnegative(),
+  limits: z.object({ appPerMinute: z.number(), workspacePerMinute: z.number() }),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+export const BenchJob = z.object({
+  ws: z.string(),
+  kind: z.enum(['equal', 'flood', 'small']),
+  priority: z.enum(['reply', 'action', 'background']),
+});
+export type BenchJob = z.infer<typeof BenchJob>;
+
+export const ParentMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), config: WorkerConfig }),
+  z.object({ type: z.literal('stop') }),
+]);
+export type ParentMessage = z.infer<typeof ParentMessage>;
+
+const Report = z.object({
+  type: z.literal('report'),
+  doneByTenant: z.record(z.string(), z.number()),
+  /** [jobId, doneAtMs] of finished small-tenant jobs. */
+  small: z.array(z.tuple([z.string(), z.number()])),
+  delayedMoves: z.number(),
+  intercom429: z.number(),
+  errors: z.number(),
+});
+export type WorkerReport = z.infer<typeof Report>;
+
+export const WorkerMessage = z.discriminatedUnion('type', [
+  Report,
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('stopped') }),
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;

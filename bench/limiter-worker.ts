@@ -1,0 +1,121 @@
+// One worker process of the limiter benchmark: a BullMQ worker whose jobs each make one Intercom call through
+// the real client, gated by the real limiter and mapped to BullMQ outcomes by the real runJob. Forked by
+// bench/limiter.ts; talks to it over IPC only.
+import { DelayedError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { RateLimitedError } from '../src/errors.js';
+import { createIntercomClient, createIntercomPools, type IntercomClient } from '../src/intercom/client.js';
+import { runJob } from '../src/jobs/run-job.js';
+import { acquire, createRateLimiter, type LimitKeys } from '../src/limiter/token-bucket.js';
+import {
+  BenchJob,
+  ParentMessage,
+  type WorkerConfig,
+  type WorkerMessage,
+  type WorkerReport,
+} from './limiter-protocol.js';
+
+function send(msg: WorkerMessage): void {
+  process.send?.(msg);
+}
+
+async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
+  const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: null });
+  // No injected clock: the limiter reads Redis TIME, as in production, so all four processes share one clock.
+  const limiter = createRateLimiter({ redis, prefix: cfg.prefix, defaults: cfg.limits });
+  const pools = createIntercomPools({ connections: 64 });
+  const log = pino({ level: 'silent' });
+  const clients = new Map<string, IntercomClient>();
+  let report: WorkerReport = {
+    type: 'report',
+    doneByTenant: {},
+    small: [],
+    delayedMoves: 0,
+    intercom429: 0,
+    errors: 0,
+  };
+
+  const clientFor = (ws: string, keys: LimitKeys): IntercomClient => {
+    let c = clients.get(ws);
+    const token = cfg.tokens[ws];
+    if (!token) throw new Error(`no token for ${ws}`);
+    if (!c) {
+      c = createIntercomClient({
+        baseUrl: cfg.baseUrl,
+        token,
+        version: cfg.version,
+        pools,
+        // The same wiring as the vault: acquire before each call, header feedback after.
+        hooks: {
+          beforeRequest: ({ priority }) => acquire(limiter, keys, { priority, maxWaitMs: cfg.maxWaitMs }),
+          onRateLimit: (info) => limiter.observe(keys, info),
+        },
+      });
+      clients.set(ws, c);
+    }
+    return c;
+  };
+
+  const processor = async (job: Job, token: string | undefined): Promise<void> => {
+    const data = BenchJob.parse(job.data);
+    const keys = { appId: cfg.appId, workspaceId: data.ws };
+    try {
+      await runJob(job, token, log, async () => {
+        try {
+          await clientFor(data.ws, keys).getMe({ priority: data.priority });
+        } catch (err) {
+          // A 429 means our picture was wrong: stop this tenant until Intercom's reset.
+          if (err instanceof RateLimitedError && err.scope === 'intercom') {
+            report.intercom429 += 1;
+            await limiter.drain(keys, Date.now() + err.retryAfterMs);
+          }
+          throw err;
+        }
+      });
+    } catch (err) {
+      if (err instanceof DelayedError) report.delayedMoves += 1;
+      else report.errors += 1;
+      throw err;
+    }
+    report.doneByTenant[data.ws] = (report.doneByTenant[data.ws] ?? 0) + 1;
+    if (data.kind === 'small' && job.id) report.small.push([job.id, Date.now()]);
+  };
+
+  const worker = new Worker(cfg.queue, processor, {
+    connection: redis.duplicate(),
+    prefix: cfg.prefix,
+    concurrency: cfg.concurrency,
+  });
+  worker.on('error', () => {
+    report.errors += 1;
+  });
+  const flush = setInterval(() => {
+    send(report);
+    report = { type: 'report', doneByTenant: {}, small: [], delayedMoves: 0, intercom429: 0, errors: 0 };
+  }, 250);
+  await worker.waitUntilReady();
+  return async () => {
+    await worker.close(true);
+    clearInterval(flush);
+    send(report);
+    await pools.close();
+    await redis.quit();
+  };
+}
+
+let stop: (() => Promise<void>) | undefined;
+process.on('message', (raw: unknown) => {
+  const msg = ParentMessage.parse(raw);
+  if (msg.type === 'start') {
+    void start(msg.config).then((s) => {
+      stop = s;
+      send({ type: 'ready' });
+    });
+  } else {
+    void (stop ?? (async () => undefined))().then(() => {
+      send({ type: 'stopped' });
+      process.disconnect();
+    });
+  }
+});

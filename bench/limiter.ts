@@ -1,0 +1,225 @@
+// npm run bench:limiter [-- --seconds 60]: several worker processes and many tenants against the Intercom
+// sandbox (fixed 10-second windows, real 429s), through the real client, limiter and runJob. Prints the share
+// of each window's budget used, 429s, Jain's fairness across equal tenants, and small tenants' p95 delay while
+// one tenant floods. Figures are recorded by hand in BENCHMARKS.md ("Limiter").
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { windowBudget } from '../src/limiter/token-bucket.js';
+import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
+import { budgetShare, jainIndex, percentile } from './limiter-metrics.js';
+import { WorkerMessage, type BenchJob, type ParentMessage, type WorkerConfig } from './limiter-protocol.js';
+
+const W = 10_000;
+const { values: argv } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    workers: { type: 'string', default: '4' },
+    equal: { type: 'string', default: '20' },
+    small: { type: 'string', default: '4' },
+    'flood-factor': { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '64' },
+    'max-wait-ms': { type: 'string', default: '1000' },
+    'ws-per-minute': { type: 'string', default: '600' },
+    'app-per-minute': { type: 'string', default: '1200' },
+    'small-rate': { type: 'string', default: '2' },
+    backlog: { type: 'string', default: '1.5' },
+  },
+});
+const num = (k: keyof typeof argv): number => {
+  const v = Number(argv[k]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number`);
+  return v;
+};
+const opt = {
+  seconds: num('seconds'),
+  workers: num('workers'),
+  equal: num('equal'),
+  small: num('small'),
+  floodFactor: num('flood-factor'),
+  concurrency: num('concurrency'),
+  maxWaitMs: num('max-wait-ms'),
+  limits: { workspacePerMinute: num('ws-per-minute'), appPerMinute: num('app-per-minute') },
+  smallRate: num('small-rate'),
+  backlog: num('backlog'),
+};
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const APP_ID = 'bench_app';
+
+interface Tenant {
+  ws: string;
+  kind: BenchJob['kind'];
+  priority: BenchJob['priority'];
+  /** Jobs kept queued (equal, flood) or arrivals per second (small). */
+  target: number;
+  enqueued: number;
+  done: number;
+  nextArrivalMs: number;
+}
+
+function forkWorker(config: WorkerConfig, onReport: (m: WorkerMessage) => void): Promise<ChildProcess> {
+  const child = fork(fileURLToPath(new URL('./limiter-worker.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (raw: unknown) => {
+      const msg = WorkerMessage.parse(raw);
+      if (msg.type === 'ready') resolve(child);
+      onReport(msg);
+    });
+    const start: ParentMessage = { type: 'start', config };
+    child.send(start);
+  });
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  const stopped = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop: ParentMessage = { type: 'stop' };
+  child.send(stop);
+  await stopped;
+}
+
+async function main(): Promise<void> {
+  const prefix = `bench_${randomBytes(4).toString('hex')}`;
+  const queueName = 'limiter-bench';
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const sandbox = await createIntercomSandbox({ limits: opt.limits, seed: false });
+  const wsWindow = Math.floor(opt.limits.workspacePerMinute / 6);
+  const ourBudget = windowBudget(opt.limits.workspacePerMinute, 0.02);
+
+  const tenants: Tenant[] = [];
+  const add = (kind: Tenant['kind'], i: number, priority: Tenant['priority'], target: number): void => {
+    tenants.push({ ws: `${kind}${i}`, kind, priority, target, enqueued: 0, done: 0, nextArrivalMs: 0 });
+  };
+  for (let i = 1; i <= opt.equal; i++) add('equal', i, 'action', Math.ceil(opt.backlog * ourBudget));
+  add('flood', 1, 'action', Math.ceil(opt.floodFactor * opt.backlog * ourBudget));
+  for (let i = 1; i <= opt.small; i++) add('small', i, 'reply', opt.smallRate);
+  const tokens: Record<string, string> = {};
+  for (const t of tenants) {
+    sandbox.addWorkspace({ appId: t.ws, name: t.ws });
+    const admin = sandbox.addAdmin(t.ws, { name: 'Bench Bot', email: `bot@${t.ws}.example`, bot: true });
+    tokens[t.ws] = sandbox.issueToken(t.ws, admin.id);
+  }
+  const byWs = new Map(tenants.map((t) => [t.ws, t]));
+
+  const smallEnqueued = new Map<string, number>();
+  const smallDone = new Map<string, number>();
+  const totals = { delayedMoves: 0, intercom429: 0, errors: 0 };
+  const onReport = (m: WorkerMessage): void => {
+    if (m.type !== 'report') return;
+    for (const [ws, n] of Object.entries(m.doneByTenant)) {
+      const t = byWs.get(ws);
+      if (t) t.done += n;
+    }
+    for (const [id, at] of m.small) smallDone.set(id, at);
+    totals.delayedMoves += m.delayedMoves;
+    totals.intercom429 += m.intercom429;
+    totals.errors += m.errors;
+  };
+  const config: WorkerConfig = {
+    redisUrl,
+    prefix,
+    queue: queueName,
+    baseUrl: sandbox.url,
+    version: '2.15',
+    appId: APP_ID,
+    tokens,
+    concurrency: opt.concurrency,
+    maxWaitMs: opt.maxWaitMs,
+    limits: opt.limits,
+  };
+  const children = await Promise.all(Array.from({ length: opt.workers }, () => forkWorker(config, onReport)));
+  const queue = new Queue(queueName, { connection: redis.duplicate(), prefix });
+
+  const startMs = Date.now();
+  const fromMs = Math.ceil((startMs + W) / W) * W; // one full warm-up window
+  const toMs = fromMs + Math.ceil(opt.seconds / 10) * W;
+  const graceMs = 5_000;
+  let smallSeq = 0;
+  sandbox.reset();
+  while (Date.now() < toMs + graceMs) {
+    const now = Date.now();
+    const jobs: {
+      name: string;
+      data: BenchJob;
+      opts: { jobId?: string; removeOnComplete: true; removeOnFail: true; attempts: number };
+    }[] = [];
+    for (const t of tenants) {
+      const data: BenchJob = { ws: t.ws, kind: t.kind, priority: t.priority };
+      if (t.kind !== 'small') {
+        for (let n = t.target - (t.enqueued - t.done); n > 0; n--, t.enqueued++) {
+          jobs.push({ name: 'call', data, opts: { removeOnComplete: true, removeOnFail: true, attempts: 3 } });
+        }
+        continue;
+      }
+      if (t.nextArrivalMs === 0) t.nextArrivalMs = now;
+      // Poisson arrivals, and none after the measured period: the grace period only lets them finish.
+      while (t.nextArrivalMs <= now && now < toMs) {
+        const jobId = `s_${++smallSeq}`;
+        smallEnqueued.set(jobId, now);
+        jobs.push({ name: 'call', data, opts: { jobId, removeOnComplete: true, removeOnFail: true, attempts: 3 } });
+        t.nextArrivalMs += (-Math.log(1 - Math.random()) / t.target) * 1000;
+      }
+    }
+    if (jobs.length > 0) await queue.addBulk(jobs);
+    await delay(50);
+  }
+
+  const stats = sandbox.stats();
+  await Promise.all(children.map(stopWorker));
+  const range = { fromMs, toMs, windowMs: W };
+  const equal = tenants.filter((t) => t.kind === 'equal').map((t) => t.ws);
+  const flood = tenants.filter((t) => t.kind === 'flood').map((t) => t.ws);
+  const small = tenants.filter((t) => t.kind === 'small').map((t) => t.ws);
+  const eqShare = budgetShare(stats.windows, equal, wsWindow, range);
+  const floodShare = budgetShare(stats.windows, flood, wsWindow, range);
+  const smallShare = budgetShare(stats.windows, small, wsWindow, range);
+  const delays: number[] = [];
+  let unfinished = 0;
+  for (const [id, at] of smallEnqueued) {
+    if (at < fromMs) continue;
+    const done = smallDone.get(id);
+    if (done === undefined) unfinished++;
+    delays.push(done === undefined ? Number.POSITIVE_INFINITY : done - at);
+  }
+  const measured429 = stats.windows
+    .filter((w) => w.windowStartMs >= fromMs && w.windowStartMs + W <= toMs)
+    .reduce((a, w) => a + w.rateLimited, 0);
+  const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+  const ms = (x: number): string => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'unfinished');
+  const cpu = cpus();
+  console.log(
+    [
+      `limiter bench: ${opt.workers} worker processes x ${opt.concurrency} slots, ${cpu.length} CPUs (${cpu[0]?.model ?? '?'})`,
+      `tenants: ${opt.equal} equal (backlog ${tenants[0]?.target ?? 0}), 1 flood (backlog ${tenants[opt.equal]?.target ?? 0}), ${opt.small} small (${opt.smallRate}/s each, reply priority)`,
+      `sandbox limits: ${opt.limits.workspacePerMinute}/min per workspace (${wsWindow} per window), ${opt.limits.appPerMinute}/min per app; limiter budget ${ourBudget}/window (2% margin)`,
+      `measured: ${eqShare.windows} whole windows (${(toMs - fromMs) / 1000} s of saturation)`,
+      `budget used, equal tenants: mean ${pct(eqShare.mean)}, min ${pct(eqShare.min)}, max ${pct(eqShare.max)} of Intercom's window`,
+      `budget used, flood tenant: mean ${pct(floodShare.mean)}, min ${pct(floodShare.min)}`,
+      `small tenants' calls: ${smallShare.perTenant.join(', ')}`,
+      `429s: ${measured429} in the measured windows, ${stats.rateLimited} in the whole run (${totals.intercom429} seen by workers)`,
+      `Jain's fairness, equal tenants: ${jainIndex(eqShare.perTenant).toFixed(4)} (calls: min ${Math.min(...eqShare.perTenant)}, max ${Math.max(...eqShare.perTenant)})`,
+      `small tenants' delay while flooding: p50 ${ms(percentile(delays, 50))}, p95 ${ms(percentile(delays, 95))}, p99 ${ms(percentile(delays, 99))}, max ${ms(percentile(delays, 100))} over ${delays.length} jobs (${unfinished} unfinished)`,
+      `jobs moved to delayed: ${totals.delayedMoves}; other job errors: ${totals.errors}`,
+    ].join('\n'),
+  );
+
+  await queue.obliterate({ force: true });
+  await queue.close();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+  await sandbox.close();
+}
+
+await main();

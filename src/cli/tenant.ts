@@ -1,0 +1,108 @@
+// `deskpilot tenant add|connect|list|show|disconnect`: operator commands that print status, never secrets.
+import { migrateToLatest } from '../db/database.js';
+import type { TenantMode } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { connectTenant } from '../vault/connect.js';
+import type { ConnectionInfo } from '../vault/connection-store.js';
+import type { CliContext } from './context.js';
+
+export interface TenantAddArgs {
+  name: string;
+  workspace: string;
+  clientSecret?: string;
+  app?: string;
+  appName?: string;
+  token?: string;
+  region?: string;
+  mode?: TenantMode;
+}
+
+async function ready(ctx: CliContext): Promise<Deps> {
+  const deps = await ctx.deps();
+  await migrateToLatest(deps.db);
+  return deps;
+}
+
+export function describeConnection(c: ConnectionInfo | undefined): string {
+  if (!c) return 'not connected';
+  const probe = c.last_probe_ok_at ? `last probe ok ${c.last_probe_ok_at.toISOString()}` : 'never probed ok';
+  const revoked =
+    c.status === 'revoked' ? ` (${c.revoked_reason ?? 'revoked'} at ${c.revoked_at?.toISOString() ?? '?'})` : '';
+  return `${c.status}${revoked}, admin ${c.admin_id}, region ${c.region}, via ${c.source}, ${probe}`;
+}
+
+export async function tenantAdd(args: TenantAddArgs, ctx: CliContext): Promise<string> {
+  const deps = await ready(ctx);
+  let appId = args.app;
+  if (!appId) {
+    if (!args.clientSecret)
+      throw new Error('give --client-secret (a new Intercom app) or --app <id> (an existing one)');
+    appId = (await deps.tenants.addApp({ name: args.appName ?? `${args.name} app`, clientSecret: args.clientSecret }))
+      .id;
+    ctx.print(`app ${appId} stored (client secret encrypted)`);
+  }
+  const tenant = await deps.tenants.addTenant({
+    name: args.name,
+    workspaceId: args.workspace,
+    appId,
+    ...(args.mode ? { mode: args.mode } : {}),
+  });
+  ctx.print(`tenant ${tenant.id} added for workspace ${tenant.workspace_id} (mode ${tenant.mode})`);
+  if (args.token)
+    await tenantConnect({ tenant: tenant.id, token: args.token, ...(args.region ? { region: args.region } : {}) }, ctx);
+  return tenant.id;
+}
+
+export async function tenantConnect(
+  args: { tenant: string; token: string; region?: string },
+  ctx: CliContext,
+): Promise<void> {
+  const deps = await ready(ctx);
+  const c = await connectTenant(deps, {
+    tenantId: args.tenant,
+    token: args.token,
+    source: 'token',
+    ...(args.region ? { region: args.region } : {}),
+  });
+  ctx.print(`tenant ${args.tenant} connected: ${describeConnection(c)}`);
+}
+
+export async function tenantList(ctx: CliContext): Promise<void> {
+  const deps = await ready(ctx);
+  const tenants = await deps.tenants.listTenants();
+  if (tenants.length === 0) ctx.print('no tenants');
+  for (const t of tenants) {
+    ctx.print(
+      `${t.id}  ${t.workspace_id}  ${t.mode}  ${t.name}  [${describeConnection(await deps.connections.latest(t.id))}]`,
+    );
+  }
+}
+
+export async function tenantShow(args: { tenant: string }, ctx: CliContext): Promise<void> {
+  const deps = await ready(ctx);
+  const t = await deps.tenants.getTenant(args.tenant);
+  const stale = Date.now() - ctx.config.PROBE_STALE_AFTER_MS;
+  const c = await deps.connections.latest(t.id);
+  ctx.print(`tenant      ${t.id} (${t.name})`);
+  ctx.print(`workspace   ${t.workspace_id}, app ${t.intercom_app_id}`);
+  ctx.print(`mode        ${t.mode}; tools ${t.allowed_tools.join(', ')}`);
+  ctx.print(`connection  ${describeConnection(c)}`);
+  if (c?.status === 'active' && (c.last_probe_ok_at ?? c.created_at).getTime() < stale)
+    ctx.print('WARNING     liveness probe is stale');
+  ctx.print(`last event  ${t.last_event_at?.toISOString() ?? 'none'}`);
+}
+
+export async function tenantDisconnect(args: { tenant: string }, ctx: CliContext): Promise<void> {
+  const deps = await ready(ctx);
+  const n = await deps.connections.disconnect(args.tenant, new Date());
+  await deps.audit.record({
+    tenantId: args.tenant,
+    actor: 'operator',
+    action: 'credential.disconnected',
+    outcome: 'ok',
+    details: { connections: n },
+  });
+  ctx.print(
+    `tenant ${args.tenant} disconnected (${n} connection${n === 1 ? '' : 's'}); webhooks for it are now acknowledged and dropped`,
+  );
+}
