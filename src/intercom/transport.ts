@@ -122,11 +122,14 @@ async function exchange(
     headersTimeout: cfg.timeouts.headersMs,
     bodyTimeout: cfg.timeouts.bodyMs,
   });
+  // undici enforces headersTimeout/bodyTimeout on a coarse timer (about a second), which is fine at our values.
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 }
 
 export function createTransport(cfg: TransportConfig): Send {
   return async (schema, req, o = {}) => {
+    // Check the signal on both sides of the limiter so an aborted call neither spends budget nor gets sent.
+    o.signal?.throwIfAborted();
     await cfg.hooks.beforeRequest?.({ operation: req.operation, priority: o.priority ?? 'action' });
     o.signal?.throwIfAborted();
     const started = cfg.now();
