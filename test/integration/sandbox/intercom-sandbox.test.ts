@@ -28,8 +28,11 @@ async function call(
   return { status: res.status, json, headers: res.headers };
 }
 
-const fixture = (name: string): { app_id: string; data: { item: Record<string, unknown> } } =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/intercom/${name}`, import.meta.url), 'utf8'));
+// Only read through IntercomConversation-agnostic matchers: fixtures are external data, never cast.
+const fixture = (name: string): { app_id?: unknown; data?: { item?: Record<string, unknown> } } => {
+  const parsed: unknown = JSON.parse(readFileSync(new URL(`../../fixtures/intercom/${name}`, import.meta.url), 'utf8'));
+  return typeof parsed === 'object' && parsed !== null ? parsed : {};
+};
 
 describe('seed', () => {
   it('tells the same story as the webhook examples', () => {
@@ -38,10 +41,10 @@ describe('seed', () => {
     const conv = sb.conversation(sb.seed.conversationId);
     expect(sb.seed.appId).toBe(replied.app_id);
     expect(conv).toMatchObject({
-      id: replied.data.item.id,
-      created_at: replied.data.item.created_at,
-      source: replied.data.item.source,
-      contacts: replied.data.item.contacts,
+      id: replied.data?.item?.id,
+      created_at: replied.data?.item?.created_at,
+      source: replied.data?.item?.source,
+      contacts: replied.data?.item?.contacts,
       conversation_parts: {
         total_count: 1,
         conversation_parts: [
@@ -53,9 +56,11 @@ describe('seed', () => {
         ],
       },
     });
-    const closer = (closed.data.item.conversation_parts as { conversation_parts: { author: unknown }[] })
-      .conversation_parts[0]?.author;
-    expect(closer).toMatchObject({ type: 'admin', id: sb.seed.botAdminId, name: 'Support Agent (API)' });
+    expect(closed.data?.item).toMatchObject({
+      conversation_parts: {
+        conversation_parts: [{ author: { type: 'admin', id: sb.seed.botAdminId, name: 'Support Agent (API)' } }],
+      },
+    });
   });
 
   it('can start empty', async () => {
