@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { IntercomConversation, IntercomMe } from '../../../src/intercom/schemas.js';
 
-const item = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/intercom/${name}`, import.meta.url), 'utf8')).data.item;
+const Envelope = z.object({ data: z.object({ item: z.record(z.string(), z.unknown()) }) });
+const item = (name: string) =>
+  Envelope.parse(JSON.parse(readFileSync(new URL(`../../fixtures/intercom/${name}`, import.meta.url), 'utf8'))).data
+    .item;
 
 describe('IntercomConversation', () => {
   it.each(['conversation.user.created.json', 'conversation.user.replied.json', 'conversation.admin.closed.json'])(
@@ -29,7 +32,7 @@ describe('IntercomConversation', () => {
   });
 
   it('accepts 2.16 priorities and conversations without parts (search results)', () => {
-    const { conversation_parts: _parts, ...rest } = Object(item('conversation.user.created.json'));
+    const { conversation_parts: _parts, ...rest } = item('conversation.user.created.json');
     const c = IntercomConversation.parse({ ...rest, priority: 'urgent' });
     expect(c.priority).toBe('urgent');
     expect(c.conversation_parts).toBeUndefined();
@@ -37,7 +40,7 @@ describe('IntercomConversation', () => {
 
   it('rejects an unknown state', () => {
     expect(
-      IntercomConversation.safeParse({ ...Object(item('conversation.user.created.json')), state: 'pending' }).success,
+      IntercomConversation.safeParse({ ...item('conversation.user.created.json'), state: 'pending' }).success,
     ).toBe(false);
   });
 });
