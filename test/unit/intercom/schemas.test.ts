@@ -5,7 +5,7 @@ import { IntercomConversation, IntercomMe } from '../../../src/intercom/schemas.
 
 const Envelope = z.object({ data: z.object({ item: z.record(z.string(), z.unknown()) }) });
 const item = (name: string) =>
-  Envelope.parse(JSON.parse(readFileSync(new URL(`../../fixtures/intercom/${name}`, import.meta.url), 'utf8'))).data
+  Envelope.parse(JSON.parse(readFileSync(new URL(`../../../examples/webhooks/${name}`, import.meta.url), 'utf8'))).data
     .item;
 
 describe('IntercomConversation', () => {
