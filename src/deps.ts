@@ -35,6 +35,8 @@ export interface Deps {
   /** Fail-fast connection for the receiver's enqueue path (answers 503 instead of hanging). */
   producerRedis: Redis;
   conversationQueue: Queue;
+  /** Every queue operators see (dead letters, queue UI, depth metrics); roles append theirs. */
+  queues: Queue[];
   producer: ConversationProducer;
   tenants: TenantStore;
   connections: ConnectionStore;
@@ -72,6 +74,7 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
   const limiter = createRateLimiter({ redis, prefix, safetyMargin: config.LIMITER_SAFETY_MARGIN });
   const pools = createIntercomPools();
   const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
+  const queues: Queue[] = [conversationQueue];
   const producer = createConversationProducer({
     queue: conversationQueue,
     redis: producerRedis,
@@ -116,6 +119,7 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
     redis,
     producerRedis,
     conversationQueue,
+    queues,
     producer,
     tenants,
     connections,
@@ -126,7 +130,7 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
     vault,
     loop,
     async close() {
-      await conversationQueue.close().catch(() => undefined);
+      await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
       await bus.close();
       await pools.close();
       subscriber.disconnect();

@@ -161,3 +161,22 @@ export function createAuditLog(d: { db: Db; now?: () => Date }): AuditLog {
     },
   };
 }
+
+/** Streams a tenant's audit trail as JSON lines, oldest first, in pages (no full-table read into memory). */
+export async function* exportAuditJsonl(db: Db, tenantId: string, pageSize = 1_000): AsyncGenerator<string> {
+  let after = 0n;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '>', String(after))
+      .orderBy('seq', 'asc')
+      .limit(pageSize)
+      .execute();
+    for (const r of rows) yield `${JSON.stringify({ ...r, seq: String(r.seq), id: String(r.id) })}\n`;
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = BigInt(last.seq);
+  }
+}

@@ -10,7 +10,9 @@ import { createLogger } from '../logger.js';
 import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
 import { createModelSandbox } from '../sandbox/model-sandbox.js';
 import type { CliContext } from './context.js';
+import { auditExport, auditPrune, auditQuery, auditVerify } from './audit.js';
 import { runDemo } from './demo.js';
+import { dlqList, dlqPurge, dlqReplay, dlqShow, type DlqFilterArgs } from './dlq.js';
 import { startRoles, stopOnSignals } from './roles.js';
 import { tenantAdd, tenantConnect, tenantDisconnect, tenantList, tenantShow } from './tenant.js';
 
@@ -130,6 +132,60 @@ tenant
   .command('disconnect')
   .requiredOption('--tenant <id>')
   .action(command((ctx, o: { tenant: string }) => tenantDisconnect(o, ctx)));
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const withFilters = (c: Command) =>
+  c
+    .option('--tenant <id>', 'only this tenant')
+    .option('--reason <code>', 'only this reason (credential_revoked, forbidden, max_turns, ...)')
+    .option('--queue <name>', 'only this queue')
+    .option('--since <iso>', 'failed at or after')
+    .option('--until <iso>', 'failed before')
+    .option('--job <id>', 'only this job (repeatable)', collect);
+const dlq = program.command('dlq').description('dead letters: jobs that will not run again on their own');
+withFilters(dlq.command('list')).action(command((ctx, o: DlqFilterArgs) => dlqList(o, ctx)));
+dlq
+  .command('show')
+  .requiredOption('--queue <name>', 'queue', 'conversation-events')
+  .requiredOption('--job <id>')
+  .action(command((ctx, o: { queue: string; job: string }) => dlqShow(o, ctx)));
+withFilters(dlq.command('replay').description('move back to waiting (same job id; the run resumes)'))
+  .option('--all', 'every dead letter')
+  .option('--dry-run', 'show what would be replayed')
+  .action(command((ctx, o: DlqFilterArgs) => dlqReplay(o, ctx)));
+withFilters(dlq.command('purge').description('delete for good'))
+  .option('--all', 'every dead letter')
+  .option('--dry-run', 'show what would be purged')
+  .action(command((ctx, o: DlqFilterArgs) => dlqPurge(o, ctx)));
+
+const audit = program.command('audit').description('the audit trail');
+audit
+  .command('query')
+  .requiredOption('--tenant <id>')
+  .option('--conversation <id>')
+  .option('--since <iso>')
+  .option('--until <iso>')
+  .option('--limit <n>')
+  .action(command((ctx, o: Parameters<typeof auditQuery>[0]) => auditQuery(o, ctx)));
+audit
+  .command('export')
+  .description('JSON lines, oldest first')
+  .requiredOption('--tenant <id>')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action(command((ctx, o: { tenant: string; out?: string }) => auditExport(o, ctx)));
+audit
+  .command('verify')
+  .description('check the hash chain (exit 2 when tampered)')
+  .option('--tenant <id>', 'one tenant (default: all)')
+  .action(
+    command(async (ctx, o: { tenant?: string }) => {
+      if (!(await auditVerify(o, ctx))) process.exitCode = 2;
+    }),
+  );
+audit
+  .command('prune')
+  .description('delete events past AUDIT_RETENTION_DAYS now')
+  .action(command((ctx) => auditPrune(ctx)));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Typed errors carry safe, actionable messages; anything else is a bug worth a stack.

@@ -4,6 +4,7 @@ import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { migrateToLatest, pendingMigrations } from '../db/database.js';
 import type { Deps } from '../deps.js';
+import { startAuditRetention } from '../jobs/audit-retention.js';
 import { startConversationWorker } from '../jobs/conversation-worker.js';
 import { createServer, type ServerOptions } from '../http/server.js';
 import { assertNoEviction } from '../queue/connections.js';
@@ -36,7 +37,18 @@ export async function startRoles(deps: Deps, opts: RoleOptions): Promise<Running
   await preflight(deps, opts.migrate);
   const log = deps.logger.child({ module: 'roles' });
   const running: RunningRoles = { stop: async () => undefined };
-  if (opts.work) running.worker = startConversationWorker(deps);
+  const closers: Array<() => Promise<void>> = [];
+  if (opts.work) {
+    running.worker = startConversationWorker(deps);
+    const retention = await startAuditRetention({
+      redis: deps.redis,
+      prefix: deps.config.DESKPILOT_PREFIX,
+      audit: deps.audit,
+      retentionDays: deps.config.AUDIT_RETENTION_DAYS,
+      logger: deps.logger,
+    });
+    closers.push(() => retention.close());
+  }
   if (opts.serve) {
     const server = await createServer(deps, opts.server);
     running.url = await server.listen({ port: opts.port ?? deps.config.PORT, host: opts.host ?? deps.config.HOST });
@@ -49,6 +61,7 @@ export async function startRoles(deps: Deps, opts: RoleOptions): Promise<Running
       // Intake first (new webhooks get 503 and Intercom retries), then drain the workers, then connections.
       await running.server?.close();
       await running.worker?.close();
+      for (const close of closers) await close();
       await deps.close();
       log.info('stopped cleanly');
     })();

@@ -2,7 +2,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pendingMigrations, pingDb } from '../db/database.js';
 import type { Deps } from '../deps.js';
+import { createDeadLetters } from '../queue/dead-letters.js';
+import { registerAdminApi } from './admin-api.js';
 import { registerIntercomWebhook } from './intercom-webhook.js';
+import { registerQueueUi } from './queue-ui.js';
 import { createWebhookTenantResolver } from './webhook-tenants.js';
 
 export interface ServerOptions {
@@ -51,7 +54,17 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
     return reply.code(ok ? 200 : 503).send({ ok, checks, staleConnections: stale });
   });
 
+  registerAdminApi(app, deps, createDeadLetters({ queues: deps.queues }));
+  await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);
+
   app.get('/metrics', async (_req, reply) => {
+    // Queue depths are read at scrape time: a gauge kept up to date by events would drift across processes.
+    await Promise.all(
+      deps.queues.map(async (q) => {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+        for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: q.name, state }, n);
+      }),
+    ).catch(() => undefined);
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

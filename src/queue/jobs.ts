@@ -6,6 +6,7 @@ export const QUEUES = {
   conversations: 'conversation-events',
   sweeps: 'sweeps',
   maintenance: 'maintenance',
+  retention: 'audit-retention',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

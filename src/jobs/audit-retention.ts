@@ -1,0 +1,51 @@
+// Prunes audit rows past the retention period, once a day across all processes (a BullMQ job scheduler, so
+// several workers never prune concurrently and a restart does not skip a day).
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
+import { QUEUES } from '../queue/jobs.js';
+import { runJob } from './run-job.js';
+
+const DAY_MS = 86_400_000;
+
+export interface RetentionDeps {
+  redis: Redis;
+  prefix: string;
+  audit: AuditLog;
+  retentionDays: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+export async function pruneAudit(d: Pick<RetentionDeps, 'audit' | 'retentionDays' | 'now'>): Promise<number> {
+  const now = d.now ?? Date.now;
+  return d.audit.prune(new Date(now() - d.retentionDays * DAY_MS));
+}
+
+export async function startAuditRetention(d: RetentionDeps): Promise<{ close(): Promise<void> }> {
+  const queue = new Queue(QUEUES.retention, { connection: d.redis, prefix: d.prefix });
+  await queue.upsertJobScheduler(
+    'audit.prune',
+    { every: DAY_MS },
+    { name: 'audit.prune', opts: { removeOnComplete: 10, removeOnFail: 50 } },
+  );
+  const log = d.logger.child({ module: 'audit-retention' });
+  const worker = new Worker(
+    QUEUES.retention,
+    async (job, token) =>
+      runJob(job, token, log.child({ jobId: job.id }), async () => {
+        const removed = await pruneAudit(d);
+        log.info({ removed, retentionDays: d.retentionDays }, 'audit rows pruned');
+        return { removed };
+      }),
+    { connection: d.redis.duplicate(), prefix: d.prefix, concurrency: 1 },
+  );
+  worker.on('error', (err) => log.error({ err }, 'retention worker connection error'));
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
