@@ -71,7 +71,10 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
   const connections = createConnectionStore({ db, cipher });
   const audit = createAuditLog({ db });
   const bus = await createRevocationBus({ subscriber, publisher: redis, prefix });
-  const limiter = createRateLimiter({ redis, prefix, safetyMargin: config.LIMITER_SAFETY_MARGIN });
+  const limiter = countLimiterWaits(
+    createRateLimiter({ redis, prefix, safetyMargin: config.LIMITER_SAFETY_MARGIN }),
+    metrics,
+  );
   const pools = createIntercomPools();
   const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
   const queues: Queue[] = [conversationQueue];
@@ -152,4 +155,16 @@ function modelFromConfig(config: Config): ModelClient {
     baseURL: config.ANTHROPIC_BASE_URL,
     model: config.ANTHROPIC_MODEL,
   });
+}
+
+/** Counts refusals (each becomes a short wait in the run or a delayed job) without touching the limiter. */
+function countLimiterWaits(limiter: RateLimiter, metrics: Metrics): RateLimiter {
+  return {
+    ...limiter,
+    take: async (keys, opts) => {
+      const r = await limiter.take(keys, opts);
+      if (!r.ok) metrics.limiterWaits.inc({ outcome: opts?.priority ?? 'action' });
+      return r;
+    },
+  };
 }

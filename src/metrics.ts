@@ -53,7 +53,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     limiterWaits: new Counter({
       name: 'deskpilot_limiter_waits_total',
-      help: 'Limiter waits by outcome (waited, delayed)',
+      help: 'Limiter refusals (each a short wait inside the run or a delayed job), by call priority',
       labelNames: ['outcome'],
       registers,
     }),
