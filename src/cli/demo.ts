@@ -6,7 +6,7 @@ import { Job, QueueEvents } from 'bullmq';
 import { loadConfig } from '../config.js';
 import { buildDeps } from '../deps.js';
 import { createLogger } from '../logger.js';
-import { deleteKeysWithPrefix } from '../queue/connections.js';
+import { createWorkerRedis, deleteKeysWithPrefix } from '../queue/connections.js';
 import { QUEUES } from '../queue/jobs.js';
 import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
 import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID, SEED_TEAMS } from '../sandbox/intercom-seed-data.js';
@@ -141,7 +141,8 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
     await roles.stop();
     await intercom.close();
     await model?.close();
-    await deleteKeysWithPrefix(config.REDIS_URL, config.DESKPILOT_PREFIX);
+    const redis = createWorkerRedis(config.REDIS_URL);
+    await deleteKeysWithPrefix(redis, config.DESKPILOT_PREFIX).finally(() => redis.disconnect());
   }
 }
 

@@ -21,17 +21,12 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
   }
 }
 
-/** Removes every key under a prefix (the demo's throwaway queues); SCAN, never KEYS, so Redis stays responsive. */
-export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
-  const redis = createWorkerRedis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+/** Removes every key under a prefix (the demo's and tests' throwaway queues); SCAN, never KEYS, so Redis stays responsive. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
 }
