@@ -2,7 +2,8 @@
 import { migrateToLatest } from '../db/database.js';
 import type { TenantMode } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { connectTenant } from '../vault/connect.js';
+import { createDeadLetters } from '../queue/dead-letters.js';
+import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
 import type { CliContext } from './context.js';
 
@@ -23,12 +24,18 @@ async function ready(ctx: CliContext): Promise<Deps> {
   return deps;
 }
 
-export function describeConnection(c: ConnectionInfo | undefined): string {
+/** An active connection whose last good probe (or creation) is older than the cutoff (ms since epoch). */
+export function isProbeStale(c: ConnectionInfo | undefined, staleBeforeMs: number): boolean {
+  return c?.status === 'active' && (c.last_probe_ok_at ?? c.created_at).getTime() < staleBeforeMs;
+}
+
+export function describeConnection(c: ConnectionInfo | undefined, staleBeforeMs?: number): string {
   if (!c) return 'not connected';
   const probe = c.last_probe_ok_at ? `last probe ok ${c.last_probe_ok_at.toISOString()}` : 'never probed ok';
   const revoked =
     c.status === 'revoked' ? ` (${c.revoked_reason ?? 'revoked'} at ${c.revoked_at?.toISOString() ?? '?'})` : '';
-  return `${c.status}${revoked}, admin ${c.admin_id}, region ${c.region}, via ${c.source}, ${probe}`;
+  const stale = staleBeforeMs !== undefined && isProbeStale(c, staleBeforeMs) ? ' (PROBE STALE)' : '';
+  return `${c.status}${revoked}, admin ${c.admin_id}, region ${c.region}, via ${c.source}, ${probe}${stale}`;
 }
 
 export async function tenantAdd(args: TenantAddArgs, ctx: CliContext): Promise<string> {
@@ -58,23 +65,23 @@ export async function tenantConnect(
   ctx: CliContext,
 ): Promise<void> {
   const deps = await ready(ctx);
-  const c = await connectTenant(deps, {
-    tenantId: args.tenant,
-    token: args.token,
-    source: 'token',
-    ...(args.region ? { region: args.region } : {}),
-  });
-  ctx.print(`tenant ${args.tenant} connected: ${describeConnection(c)}`);
+  const r = await connectAndResume(
+    { ...deps, deadLetters: createDeadLetters({ queues: deps.queues }) },
+    { tenantId: args.tenant, token: args.token, source: 'token', ...(args.region ? { region: args.region } : {}) },
+  );
+  ctx.print(`tenant ${args.tenant} connected: ${describeConnection(r.connection)}`);
+  if (r.replayed.length > 0) ctx.print(`resumed ${r.replayed.length} parked job(s): ${r.replayed.join(', ')}`);
+  for (const s of r.skipped) ctx.print(`could not resume job ${s.jobId}: ${s.why}`);
 }
 
 export async function tenantList(ctx: CliContext): Promise<void> {
   const deps = await ready(ctx);
   const tenants = await deps.tenants.listTenants();
+  const stale = Date.now() - ctx.config.PROBE_STALE_AFTER_MS;
   if (tenants.length === 0) ctx.print('no tenants');
   for (const t of tenants) {
-    ctx.print(
-      `${t.id}  ${t.workspace_id}  ${t.mode}  ${t.name}  [${describeConnection(await deps.connections.latest(t.id))}]`,
-    );
+    const c = await deps.connections.latest(t.id);
+    ctx.print(`${t.id}  ${t.workspace_id}  ${t.mode}  ${t.name}  [${describeConnection(c, stale)}]`);
   }
 }
 
@@ -87,14 +94,16 @@ export async function tenantShow(args: { tenant: string }, ctx: CliContext): Pro
   ctx.print(`workspace   ${t.workspace_id}, app ${t.intercom_app_id}`);
   ctx.print(`mode        ${t.mode}; tools ${t.allowed_tools.join(', ')}`);
   ctx.print(`connection  ${describeConnection(c)}`);
-  if (c?.status === 'active' && (c.last_probe_ok_at ?? c.created_at).getTime() < stale)
-    ctx.print('WARNING     liveness probe is stale');
+  if (isProbeStale(c, stale)) ctx.print('WARNING     liveness probe is stale');
   ctx.print(`last event  ${t.last_event_at?.toISOString() ?? 'none'}`);
 }
 
 export async function tenantDisconnect(args: { tenant: string }, ctx: CliContext): Promise<void> {
   const deps = await ready(ctx);
+  const live = await deps.connections.latest(args.tenant);
   const n = await deps.connections.disconnect(args.tenant, new Date());
+  // Runs in flight in other processes stop at their next Intercom call instead of finishing with this token.
+  if (live && live.status === 'active') await deps.bus.publish(live.id);
   await deps.audit.record({
     tenantId: args.tenant,
     actor: 'operator',

@@ -24,8 +24,18 @@ export async function connectTenant(
 ): Promise<ConnectionInfo> {
   const tenant = await d.tenants.getTenant(input.tenantId);
   const me = await d.vault.probeToken(input.token, input.region);
-  if (me.app.id_code !== tenant.workspace_id)
+  const actor = input.source === 'oauth' ? 'oauth' : 'operator';
+  if (me.app.id_code !== tenant.workspace_id) {
+    // Audited: someone holds a token for another workspace and tried to attach it to this tenant.
+    await d.audit.record({
+      tenantId: tenant.id,
+      actor,
+      action: 'credential.connect_refused',
+      outcome: 'refused',
+      details: { reason: 'workspace_mismatch', source: input.source, workspace: me.app.id_code },
+    });
     throw new WorkspaceMismatchError(tenant.id, tenant.workspace_id, me.app.id_code);
+  }
   const connection = await d.connections.connect({
     tenantId: tenant.id,
     accessToken: input.token,
@@ -36,7 +46,7 @@ export async function connectTenant(
   await d.connections.recordProbe(connection.id, true, new Date());
   await d.audit.record({
     tenantId: tenant.id,
-    actor: 'operator',
+    actor,
     action: 'credential.connected',
     outcome: 'ok',
     details: { connectionId: connection.id, source: input.source, adminId: me.id, region: connection.region },

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Connection } from '../db/schema.js';
 import type { Cipher } from './cipher.js';
 import { newId } from './ids.js';
+import { rewrapRows, type RewrapReport } from './rewrap.js';
 
 export interface NewConnection {
   tenantId: string;
@@ -29,8 +30,8 @@ export interface ConnectionStore {
   disconnect(tenantId: string, at: Date): Promise<number>;
   recordProbe(connectionId: string, ok: boolean, at: Date): Promise<void>;
   listActive(): Promise<ConnectionInfo[]>;
-  /** Re-wraps every sealed token under the current master key; returns how many changed. */
-  rewrapAll(): Promise<number>;
+  /** Re-wraps every sealed token (every status: history rows too) under the current master key. */
+  rewrapAll(opts?: { dryRun?: boolean }): Promise<RewrapReport>;
 }
 
 const tokenContext = (connectionId: string) => `connection:${connectionId}:access_token`;
@@ -133,22 +134,28 @@ export function createConnectionStore(d: { db: Db; cipher: Cipher }): Connection
         .orderBy('created_at')
         .execute();
     },
-    async rewrapAll() {
-      const rows = await db.selectFrom('connections').select(['id', 'access_token_enc', 'key_id']).execute();
-      let changed = 0;
-      for (const r of rows) {
-        if (cipher.keyIdOf(r.access_token_enc) === cipher.currentKeyId) continue;
-        const next = cipher.rewrap(r.access_token_enc, tokenContext(r.id));
-        // Compare-and-set on the old ciphertext: a concurrent reconnect is never overwritten.
-        const res = await db
-          .updateTable('connections')
-          .set({ access_token_enc: next, key_id: cipher.currentKeyId })
-          .where('id', '=', r.id)
-          .where('access_token_enc', '=', r.access_token_enc)
-          .executeTakeFirst();
-        changed += Number(res.numUpdatedRows);
-      }
-      return changed;
+    async rewrapAll(opts = {}) {
+      const rows = await db
+        .selectFrom('connections')
+        .select(['id', 'access_token_enc as sealed'])
+        .orderBy('created_at')
+        .execute();
+      return rewrapRows(
+        cipher,
+        rows,
+        tokenContext,
+        async (id, previous, next) => {
+          // Compare-and-set on the old ciphertext: a concurrent reconnect is never overwritten.
+          const res = await db
+            .updateTable('connections')
+            .set({ access_token_enc: next, key_id: cipher.currentKeyId })
+            .where('id', '=', id)
+            .where('access_token_enc', '=', previous)
+            .executeTakeFirst();
+          return Number(res.numUpdatedRows) > 0;
+        },
+        opts,
+      );
     },
   };
 }

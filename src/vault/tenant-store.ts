@@ -5,6 +5,7 @@ import type { IntercomApp, Tenant, TenantMode, TenantSettings } from '../db/sche
 import { TenantNotFoundError } from '../errors.js';
 import type { Cipher } from './cipher.js';
 import { newId } from './ids.js';
+import { rewrapRows, type RewrapReport } from './rewrap.js';
 
 export const DEFAULT_TOOLS = [
   'triage',
@@ -44,6 +45,8 @@ export interface TenantStore {
     patch: { mode?: TenantMode; allowedTools?: readonly string[]; settings?: TenantSettings; status?: string },
   ): Promise<Tenant>;
   markEventSeen(tenantId: string, at: Date): Promise<void>;
+  /** Re-wraps every app's sealed client secret under the current master key. */
+  rewrapSecrets(opts?: { dryRun?: boolean }): Promise<RewrapReport>;
 }
 
 export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
@@ -122,6 +125,28 @@ export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
         .where('id', '=', tenantId)
         .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', at)]))
         .execute();
+    },
+    async rewrapSecrets(opts = {}) {
+      const rows = await db
+        .selectFrom('intercom_apps')
+        .select(['id', 'client_secret_enc as sealed'])
+        .orderBy('created_at')
+        .execute();
+      return rewrapRows(
+        cipher,
+        rows,
+        secretContext,
+        async (id, previous, next) => {
+          const res = await db
+            .updateTable('intercom_apps')
+            .set({ client_secret_enc: next })
+            .where('id', '=', id)
+            .where('client_secret_enc', '=', previous)
+            .executeTakeFirst();
+          return Number(res.numUpdatedRows) > 0;
+        },
+        opts,
+      );
     },
   };
 }

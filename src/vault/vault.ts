@@ -45,6 +45,8 @@ export interface Vault {
   revoke(tenantId: string, connectionId: string, reason: string): Promise<void>;
   /** A client for a token that is not stored yet (connect flows verify with GET /me first). */
   probeToken(token: string, region?: string): Promise<IntercomMe>;
+  /** OAuth install: trade a code for a token at /auth/eagle/token; the caller hands it straight to connectTenant. */
+  exchangeCode(input: { code: string; clientId: string; clientSecret: string }): Promise<string>;
 }
 
 export function createVault(d: VaultDeps): Vault {
@@ -112,6 +114,16 @@ export function createVault(d: VaultDeps): Vault {
         pools: d.intercom.pools,
       });
       return client.getMe();
+    },
+    async exchangeCode(input) {
+      // The token endpoint lives on the US API host for every region (FACTS §7); the sandbox overrides it.
+      const client = createIntercomClient({
+        baseUrl: intercomBaseUrl('US', d.intercom.baseUrlOverride),
+        token: '',
+        version: d.intercom.version,
+        pools: d.intercom.pools,
+      });
+      return (await client.exchangeOAuthCode(input)).accessToken;
     },
   };
 }

@@ -58,7 +58,11 @@ describe('graceful shutdown', () => {
     deps = await buildDeps(config, createLogger({ LOG_LEVEL: 'silent' }), { db: testDb.db });
     const app = await deps.tenants.addApp({ name: 'app', clientSecret: SECRET });
     const tenant = await deps.tenants.addTenant({ name: 'Shop', workspaceId: SEED_APP_ID, appId: app.id });
-    await connectTenant(deps, { tenantId: tenant.id, token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID), source: 'token' });
+    await connectTenant(deps, {
+      tenantId: tenant.id,
+      token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),
+      source: 'token',
+    });
   });
 
   afterAll(async () => {
@@ -83,16 +87,31 @@ describe('graceful shutdown', () => {
     const queue = new Queue(QUEUES.conversations, { connection: createTestRedis(), prefix });
     try {
       const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 100; i++) {
-        if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-        await new Promise((r) => setTimeout(r, 100));
+      // Under a loaded test run the child's start-up (tsx, migrations check) can take a while.
+      let up = false;
+      for (let i = 0; i < 600 && !up && child.exitCode === null; i++) {
+        up = await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!up) await new Promise((r) => setTimeout(r, 100));
       }
+      expect(up, `child did not start: ${stderr}`).toBe(true);
       const active = once(events, 'active');
       const accepted: string[] = [];
       for (let i = 0; i < 8; i++) {
-        const conv = String(intercom.addConversation({ contact: '6762f1a51bb69f9f2193bc02', body: `<p>How do I export my data? (${i})</p>` }).id);
+        const conv = String(
+          intercom.addConversation({
+            contact: '6762f1a51bb69f9f2193bc02',
+            body: `<p>How do I export my data? (${i})</p>`,
+          }).id,
+        );
         const d = signedDelivery(SECRET, { conversationId: conv });
-        const res = await fetch(`${url}/webhooks/intercom`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': d.signature }, body: d.body });
+        const res = await fetch(`${url}/webhooks/intercom`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature': d.signature },
+          body: d.body,
+        });
         expect(res.status).toBe(202);
         accepted.push(((await res.json()) as { jobId: string }).jobId);
       }
@@ -112,5 +131,5 @@ describe('graceful shutdown', () => {
       await events.close();
       await queue.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -30,7 +30,9 @@ async function call(
 
 // Only read through IntercomConversation-agnostic matchers: fixtures are external data, never cast.
 const fixture = (name: string): { app_id?: unknown; data?: { item?: Record<string, unknown> } } => {
-  const parsed: unknown = JSON.parse(readFileSync(new URL(`../../../examples/webhooks/${name}`, import.meta.url), 'utf8'));
+  const parsed: unknown = JSON.parse(
+    readFileSync(new URL(`../../../examples/webhooks/${name}`, import.meta.url), 'utf8'),
+  );
   return typeof parsed === 'object' && parsed !== null ? parsed : {};
 };
 
