@@ -35,6 +35,8 @@ export interface Deps {
   /** Fail-fast connection for the receiver's enqueue path (answers 503 instead of hanging). */
   producerRedis: Redis;
   conversationQueue: Queue;
+  /** Sweep and gap-recovery jobs and their schedulers (jobs/sweep-worker.ts). */
+  sweepQueue: Queue;
   /** Every queue operators see (dead letters, queue UI, depth metrics); roles append theirs. */
   queues: Queue[];
   producer: ConversationProducer;
@@ -77,7 +79,8 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
   );
   const pools = createIntercomPools();
   const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
-  const queues: Queue[] = [conversationQueue];
+  const sweepQueue = new Queue(QUEUES.sweeps, { connection: redis, prefix });
+  const queues: Queue[] = [conversationQueue, sweepQueue];
   const producer = createConversationProducer({
     queue: conversationQueue,
     redis: producerRedis,
@@ -122,6 +125,7 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
     redis,
     producerRedis,
     conversationQueue,
+    sweepQueue,
     queues,
     producer,
     tenants,

@@ -15,6 +15,7 @@ import { runDemo } from './demo.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow, type DlqFilterArgs } from './dlq.js';
 import { startRoles, stopOnSignals } from './roles.js';
 import { tenantAdd, tenantConnect, tenantDisconnect, tenantList, tenantShow } from './tenant.js';
+import { vaultRotate, vaultStatus } from './vault.js';
 
 function context(): { ctx: CliContext; close(): Promise<void> } {
   const config: Config = loadConfig(process.env);
@@ -157,6 +158,24 @@ withFilters(dlq.command('purge').description('delete for good'))
   .option('--all', 'every dead letter')
   .option('--dry-run', 'show what would be purged')
   .action(command((ctx, o: DlqFilterArgs) => dlqPurge(o, ctx)));
+
+const vault = program.command('vault').description('the credential vault (envelope encryption)');
+vault
+  .command('rotate')
+  .description('re-wrap every sealed secret under DESKPILOT_VAULT_KEY (old keys from DESKPILOT_VAULT_PREVIOUS_KEYS)')
+  .action(
+    command(async (ctx) => {
+      if (!(await vaultRotate(ctx))) process.exitCode = 2;
+    }),
+  );
+vault
+  .command('status')
+  .description('which key ids seal the stored secrets (nothing is written)')
+  .action(
+    command(async (ctx) => {
+      if (!(await vaultStatus(ctx))) process.exitCode = 2;
+    }),
+  );
 
 const audit = program.command('audit').description('the audit trail');
 audit

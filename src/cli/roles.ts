@@ -6,6 +6,8 @@ import { migrateToLatest, pendingMigrations } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { startAuditRetention } from '../jobs/audit-retention.js';
 import { startConversationWorker } from '../jobs/conversation-worker.js';
+import { startConnectionProbe } from '../jobs/probe-connections.js';
+import { startSweeps } from '../jobs/sweep-worker.js';
 import { createServer, type ServerOptions } from '../http/server.js';
 import { assertNoEviction } from '../queue/connections.js';
 
@@ -48,6 +50,17 @@ export async function startRoles(deps: Deps, opts: RoleOptions): Promise<Running
       logger: deps.logger,
     });
     closers.push(() => retention.close());
+    const probe = await startConnectionProbe({
+      redis: deps.redis,
+      prefix: deps.config.DESKPILOT_PREFIX,
+      intervalMs: deps.config.PROBE_INTERVAL_MS,
+      connections: deps.connections,
+      vault: deps.vault,
+      logger: deps.logger,
+    });
+    closers.push(() => probe.close());
+    const sweeps = await startSweeps(deps);
+    closers.push(() => sweeps.close());
   }
   if (opts.serve) {
     const server = await createServer(deps, opts.server);

@@ -14,7 +14,15 @@ export interface TenantSettings {
   admins?: Array<{ name: string; id: string }>;
   policies?: string[];
   handoffTeamId?: string;
-  sweeps?: { intervalMs?: number; waitingMs?: number; unassignedMs?: number };
+  /** Stale sweeps (jobs/sweep-policy.ts has the defaults): abandonMs 0 turns abandonment off. */
+  sweeps?: {
+    intervalMs?: number;
+    waitingMs?: number;
+    unassignedMs?: number;
+    abandonMs?: number;
+    windowMs?: number;
+    enabled?: boolean;
+  };
   limits?: { appPerMinute?: number; workspacePerMinute?: number };
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { createDeadLetters } from '../queue/dead-letters.js';
 import { registerAdminApi } from './admin-api.js';
 import { registerIntercomWebhook } from './intercom-webhook.js';
+import { oauthDepsFrom, registerIntercomOAuth } from './oauth.js';
 import { registerQueueUi } from './queue-ui.js';
 import { createWebhookTenantResolver } from './webhook-tenants.js';
 
@@ -53,6 +54,10 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
     // Stale probes are reported, not fatal: one tenant's dead token must not take the receiver out of rotation.
     return reply.code(ok ? 200 : 503).send({ ok, checks, staleConnections: stale });
   });
+
+  // OAuth install only when the public app is configured (INTERCOM_CLIENT_ID and INTERCOM_CLIENT_SECRET).
+  const oauth = oauthDepsFrom(deps);
+  if (oauth) registerIntercomOAuth(app, oauth);
 
   registerAdminApi(app, deps, createDeadLetters({ queues: deps.queues }));
   await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);

@@ -2,7 +2,7 @@
 // follows the app's API version, so we validate only what routing needs and fetch the conversation fresh.
 import { z } from 'zod';
 
-const unixSeconds = z.number().int().nonnegative();
+const unixSeconds = z.number().int().nonnegative().max(4_102_444_800); // before 2100: seconds x 1000 stays a safe integer
 
 export const WebhookEnvelope = z.looseObject({
   type: z.literal('notification_event'),
@@ -49,7 +49,7 @@ export function routeEvent(env: WebhookEnvelope): RoutedEvent {
   if (!AGENT_TOPICS.has(env.topic)) return { kind: 'ignored', topic: env.topic, reason: 'unsupported_topic' };
   if (!env.id) return { kind: 'ignored', topic: env.topic, reason: 'no_notification_id' };
   const id = env.data.item.id;
-  if (env.data.item.type !== 'conversation' || id === undefined || String(id).length === 0) {
+  if (env.data.item.type !== 'conversation' || id === undefined || !/^[A-Za-z0-9_-]{1,64}$/.test(String(id))) {
     return { kind: 'ignored', topic: env.topic, reason: 'no_conversation_id' };
   }
   return {

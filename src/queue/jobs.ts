@@ -12,6 +12,9 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOB = {
   conversationEvent: 'intercom.event',
+  sweepStale: 'sweep.stale',
+  sweepRecover: 'sweep.recover',
+  sweepReconcile: 'sweep.reconcile',
 } as const;
 
 const id = z.string().min(1).max(128);
@@ -53,3 +56,14 @@ export function conversationJobOptions(policy: JobPolicy) {
     removeOnFail: false,
   } as const;
 }
+
+/** `sweep.stale`: one tenant's stale-conversation sweep (and gap check); `sweep.recover`: gap recovery only. */
+export const SweepTenantJob = z.strictObject({ tenantId: id });
+export type SweepTenantJob = z.infer<typeof SweepTenantJob>;
+export const RecoverGapsJob = z.strictObject({
+  tenantId: id,
+  reason: z.enum(['startup', 'gap', 'operator']),
+  /** Only conversations updated before this (ms): after start-up, webhooks deliver the rest. */
+  untilMs: z.number().int().nonnegative().optional(),
+});
+export type RecoverGapsJob = z.infer<typeof RecoverGapsJob>;
