@@ -27,6 +27,8 @@ export function createDb(opts: DbOptions): Db {
     });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
+    // Same for a checked-out client: Kysely holds one per query with no 'error' listener; the query itself rejects.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const dir = opts.pgliteDir ?? 'memory://';
