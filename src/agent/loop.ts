@@ -77,6 +77,7 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     adminId: input.adminId,
     tenantId: tenant.id,
     settings: tenant.settings,
+    mode: tenant.mode,
     ...(input.signal ? { signal: input.signal } : {}),
   };
   const push = async (step: RunStep) => {

@@ -83,8 +83,14 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         const session = await d.vault.session(data.tenantId);
         const fetchedAt = now();
         const conversation = await session.client.getConversation(data.conversationId, { priority: 'action' });
+        // A retried or replayed job whose run already started must resume it whatever the conversation shows
+        // now: its own writes (a reply that landed before a crash) would otherwise read as "already answered",
+        // leaving the run half done and its ledger intent unresolved.
+        const resuming = (await d.loop.runs.listForConversation(data.tenantId, data.conversationId)).some(
+          (r) => r.job_id === owner && r.status !== 'completed',
+        );
         const verdict =
-          data.task === 'new_message' || data.task === 'recover'
+          !resuming && (data.task === 'new_message' || data.task === 'recover')
             ? needsAgent(conversation, session.connection.admin_id)
             : true;
         if (verdict !== true) {

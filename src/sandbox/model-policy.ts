@@ -74,6 +74,46 @@ export function findArticle(resultText: string): Article | null {
   return { title: title ?? url, url };
 }
 
+const stems = (text: string): Set<string> =>
+  new Set(
+    text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length >= 3)
+      .map((w) => w.slice(0, 5)),
+  );
+
+/**
+ * The first search result that is about the query. A keyword search returns anything sharing one word ("our"),
+ * and citing that would be an invented answer; so an article whose text is in the result must share two of the
+ * query's word stems (one for a one-word query). Results without text cannot be judged and are taken as found.
+ */
+export function relevantArticle(resultText: string, query: string): Article | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(resultText);
+  } catch {
+    return findArticle(resultText);
+  }
+  const articles =
+    typeof parsed === 'object' && parsed !== null && 'articles' in parsed && Array.isArray(parsed.articles)
+      ? (parsed.articles as unknown[])
+      : null;
+  if (!articles) return findArticle(resultText);
+  const wanted = stems(query);
+  const need = Math.min(2, wanted.size);
+  for (const item of articles) {
+    const a = findArticle(JSON.stringify(item));
+    if (!a || typeof item !== 'object' || item === null) continue;
+    const o = Object.fromEntries(Object.entries(item));
+    const text = [o.excerpt, o.description, o.body].filter((v): v is string => typeof v === 'string').join(' ');
+    if (!text) return a;
+    const have = stems(`${a.title} ${text}`);
+    if ([...wanted].filter((w) => have.has(w)).length >= need) return a;
+  }
+  return null;
+}
+
 const TEAM_HINTS: Record<TeamTopic, readonly string[]> = {
   Billing: ['billing', 'refund', 'invoice', 'payment'],
   Technical: ['technical', 'bug', 'engineering', 'support', 'error'],
@@ -98,7 +138,9 @@ function contextFor(t: Transcript, done: Exchange[]): RuleContext {
     },
     article() {
       const search = done.findLast((e) => e.name === 'search_help_center');
-      return search?.result ? findArticle(search.result.text) : null;
+      if (!search?.result) return null;
+      const query = typeof search.input.query === 'string' ? search.input.query : t.customerText;
+      return relevantArticle(search.result.text, query);
     },
   };
 }

@@ -5,14 +5,23 @@ export function parts(conv: IntercomConversation): IntercomConversationPart[] {
   return conv.conversation_parts?.conversation_parts ?? [];
 }
 
-/** Intercom returns bodies as HTML or plaintext depending on display_as; compare on normalised text. */
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+
+/**
+ * Intercom returns bodies as HTML or plaintext depending on display_as, and may escape what we sent as plain text
+ * (quotes, ampersands); compare on normalised text, or a landed reply would read as missing and be sent twice.
+ */
 export function normaliseBody(body: string | null | undefined): string {
-  return (body ?? '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+  return (
+    (body ?? '')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? ' ')
+      // Once more after decoding, so text that looked like a tag compares the same whether it came back escaped.
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase()
+  );
 }
 
 export function hasPartByAdmin(conv: IntercomConversation, adminId: string, partType: string, body: string): boolean {

@@ -23,12 +23,33 @@ export async function resolveAdmin(ctx: ToolContext, name: string): Promise<{ id
   throw new ToolInputError(`unknown teammate "${name}"; assign to a team instead`);
 }
 
-/** Finds a tag by name (case-insensitive, as Intercom treats names), creating it when missing. */
-export async function ensureTag(ctx: ToolContext, name: string): Promise<{ id: string; name: string }> {
+/** Finds a tag by name (case-insensitive, as Intercom treats names), or undefined. */
+export async function findTag(ctx: ToolContext, name: string): Promise<{ id: string; name: string } | undefined> {
+  const tags = await ctx.client.listTags(ctx.signal ? { signal: ctx.signal } : {});
+  const hit = tags.find((t) => norm(t.name) === norm(name));
+  return hit ? { id: hit.id, name: hit.name } : undefined;
+}
+
+/**
+ * Finds tags by name, creating the missing ones, with one listing for all of them. In shadow mode a missing tag
+ * is not created (that would be a workspace write); it gets a placeholder id, and the gate never attaches it.
+ */
+export async function ensureTags(
+  ctx: ToolContext,
+  names: readonly string[],
+): Promise<Array<{ id: string; name: string }>> {
   const opts = ctx.signal ? { signal: ctx.signal } : {};
   const tags = await ctx.client.listTags(opts);
-  const hit = tags.find((t) => norm(t.name) === norm(name));
-  if (hit) return { id: hit.id, name: hit.name };
-  const created = await ctx.client.createTag(name, opts);
-  return { id: created.id, name: created.name };
+  const out: Array<{ id: string; name: string }> = [];
+  for (const name of names) {
+    const hit = tags.find((t) => norm(t.name) === norm(name));
+    if (hit) out.push({ id: hit.id, name: hit.name });
+    else if (ctx.mode === 'shadow') out.push({ id: `new:${norm(name)}`, name });
+    else {
+      const created = await ctx.client.createTag(name, opts);
+      tags.push(created);
+      out.push({ id: created.id, name: created.name });
+    }
+  }
+  return out;
 }

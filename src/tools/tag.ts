@@ -1,8 +1,8 @@
 // Attach or detach a tag by name.
 import { z } from 'zod';
 import { hasTag } from './conversation-facts.js';
-import { ensureTag } from './routing.js';
-import { defineTool, type WriteAction } from './tool.js';
+import { ensureTags, findTag } from './routing.js';
+import { defineTool, ToolInputError, type WriteAction } from './tool.js';
 
 const TagName = z
   .string()
@@ -29,7 +29,7 @@ export const tagTool = defineTool({
   description: 'Attach a tag to this conversation (created if it does not exist).',
   input: z.strictObject({ name: TagName.describe('Tag name.') }),
   async plan(ctx, input) {
-    return [attachTagAction(await ensureTag(ctx, input.name))];
+    return (await ensureTags(ctx, [input.name])).map(attachTagAction);
   },
 });
 
@@ -39,7 +39,9 @@ export const untagTool = defineTool({
   description: 'Remove a tag from this conversation.',
   input: z.strictObject({ name: TagName.describe('Tag name.') }),
   async plan(ctx, input) {
-    const tag = await ensureTag(ctx, input.name);
+    // Never create a tag just to remove it: a tag the workspace lacks is on no conversation.
+    const tag = await findTag(ctx, input.name);
+    if (!tag) throw new ToolInputError(`no tag named "${input.name}" exists`);
     return [
       {
         key: `untag:${tag.id}`,

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { IntercomClient } from '../intercom/client.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
-import type { TenantSettings } from '../db/schema.js';
+import type { TenantMode, TenantSettings } from '../db/schema.js';
 import type { CallPriority } from '../limiter/priority.js';
 
 export interface ToolContext {
@@ -13,6 +13,8 @@ export interface ToolContext {
   adminId: string;
   tenantId: string;
   settings: TenantSettings;
+  /** In shadow mode a plan must not write anything either (e.g. create the tags it would attach). */
+  mode: TenantMode;
   signal?: AbortSignal;
 }
 

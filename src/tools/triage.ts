@@ -1,6 +1,6 @@
 // Classify the conversation; the result is applied as tags (category, priority, sentiment, language).
 import { z } from 'zod';
-import { ensureTag } from './routing.js';
+import { ensureTags } from './routing.js';
 import { attachTagAction } from './tag.js';
 import { defineTool } from './tool.js';
 
@@ -35,8 +35,6 @@ export const triageTool = defineTool({
       `sentiment:${input.sentiment}`,
       `lang:${input.language}`,
     ];
-    const tags = [];
-    for (const name of names) tags.push(await ensureTag(ctx, name));
-    return tags.map(attachTagAction);
+    return (await ensureTags(ctx, names)).map(attachTagAction);
   },
 });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { teammateActivity } from '../../../src/agent/gate.js';
+import { needsAgent } from '../../../src/jobs/handle-conversation-event.js';
+import { BOT, conversation, part } from './fixtures.js';
+
+const T = 1_795_166_100;
+
+describe('teammateActivity (the human-collision guard)', () => {
+  it('sees a teammate reply, assignment, snooze or close at or after the trigger', () => {
+    for (const kind of ['comment', 'assignment', 'snoozed', 'close']) {
+      const conv = conversation({ parts: [part('admin', '9608801', kind, null, T)] });
+      expect(teammateActivity(conv, BOT, T * 1000)).toMatch(new RegExp(`teammate 9608801 ${kind} at`));
+    }
+  });
+
+  it('ignores activity before the trigger, private notes, our own admin and the customer', () => {
+    const conv = conversation({
+      parts: [
+        part('admin', '9608801', 'comment', '<p>old</p>', T - 1),
+        part('admin', '9608801', 'note', '<p>fyi</p>', T + 5),
+        part('admin', BOT, 'comment', '<p>ours</p>', T + 6),
+        part('user', 'c1', 'comment', '<p>customer</p>', T + 7),
+      ],
+    });
+    expect(teammateActivity(conv, BOT, T * 1000)).toBeUndefined();
+  });
+});
+
+describe('needsAgent', () => {
+  it('runs for a waiting customer and skips closed, own-answered and teammate-handled conversations', () => {
+    expect(needsAgent(conversation({}), BOT)).toBe(true);
+    expect(needsAgent(conversation({ state: 'closed' }), BOT)).toBe('closed');
+    expect(needsAgent(conversation({ parts: [part('admin', BOT, 'comment', '<p>hi</p>', T)] }), BOT)).toBe(
+      'own_action',
+    );
+    expect(needsAgent(conversation({ parts: [part('admin', '9608801', 'comment', '<p>hi</p>', T)] }), BOT)).toBe(
+      'human_active',
+    );
+    const replied = conversation({
+      parts: [part('admin', BOT, 'comment', '<p>hi</p>', T), part('user', 'c1', 'comment', '<p>more</p>', T + 1)],
+    });
+    expect(needsAgent(replied, BOT)).toBe(true);
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { IntercomClient } from '../../../src/intercom/client.js';
+import { addNoteTool } from '../../../src/tools/add-note.js';
+import { assignTool } from '../../../src/tools/assign.js';
+import { closeTool } from '../../../src/tools/close.js';
+import { hasPartByAdmin, normaliseBody } from '../../../src/tools/conversation-facts.js';
+import { handoffTool } from '../../../src/tools/handoff.js';
+import { replyTool } from '../../../src/tools/reply.js';
+import { snoozeTool } from '../../../src/tools/snooze.js';
+import { tagTool, untagTool } from '../../../src/tools/tag.js';
+import type { Tool, ToolContext, WriteAction } from '../../../src/tools/tool.js';
+import { ToolInputError } from '../../../src/tools/tool.js';
+import { triageTool } from '../../../src/tools/triage.js';
+import { BOT, conversation, part } from '../agent/fixtures.js';
+
+/** Just enough of the Intercom client for plans that resolve tag names; records what would have been written. */
+function ctx(mode: ToolContext['mode'] = 'autonomous', tags = [{ id: '7710001', name: 'billing' }]) {
+  const created: string[] = [];
+  const client = {
+    listTags: async () => tags.map((t) => ({ type: 'tag', ...t })),
+    createTag: async (name: string) => {
+      created.push(name);
+      return { type: 'tag', id: `new_${created.length}`, name };
+    },
+  } as unknown as IntercomClient;
+  const c: ToolContext = {
+    client,
+    conversationId: '215472699001234',
+    adminId: BOT,
+    tenantId: 'tn_1',
+    mode,
+    settings: {
+      teams: [{ id: '5120001', name: 'Billing', handles: '' }],
+      admins: [{ id: '9608802', name: 'Tom Okafor' }],
+    },
+  };
+  return { c, created };
+}
+
+async function plan(tool: Tool, input: unknown, c = ctx().c): Promise<WriteAction[]> {
+  if (tool.kind !== 'write') throw new Error('not a write tool');
+  return tool.plan(c, tool.input.parse(input));
+}
+
+describe('tool input schemas', () => {
+  it('reject what the model cannot be trusted with', () => {
+    expect(closeTool.input.safeParse({ reason: 'because' }).success).toBe(false);
+    expect(closeTool.input.safeParse({ reason: 'spam', conversation_id: '1' }).success).toBe(false);
+    expect(
+      triageTool.input.safeParse({ category: 'billing', priority: 'high', sentiment: 'neutral', language: 'english' })
+        .success,
+    ).toBe(false);
+    expect(snoozeTool.input.safeParse({ hours: 0, reason: 'x' }).success).toBe(false);
+    expect(snoozeTool.input.safeParse({ hours: 24 * 31, reason: 'x' }).success).toBe(false);
+    expect(tagTool.input.safeParse({ name: '<script>' }).success).toBe(false);
+    expect(assignTool.input.safeParse({ team: 'Billing', teammate: 'Tom Okafor' }).success).toBe(false);
+    expect(assignTool.input.safeParse({}).success).toBe(false);
+    expect(replyTool.input.safeParse({ body: 'hi', article_url: 'javascript-ish' }).success).toBe(false);
+  });
+});
+
+describe('write plans', () => {
+  it('reply appends the cited article once; its read-back matches the landed HTML', async () => {
+    const [a] = await plan(replyTool, { body: 'See "Refunds" & more', article_url: 'https://h.example/a/1' });
+    expect(a?.describe).toBe('reply to the customer: "See "Refunds" & more\n\nhttps://h.example/a/1"');
+    const [same] = await plan(replyTool, { body: 'See https://h.example/a/1', article_url: 'https://h.example/a/1' });
+    expect(same?.describe).toBe('reply to the customer: "See https://h.example/a/1"');
+    const landed = conversation({
+      parts: [
+        part('admin', BOT, 'comment', '<p>See &quot;Refunds&quot; &amp; more</p><p>https://h.example/a/1</p>', 1),
+      ],
+    });
+    expect(a?.landed(landed, ctx().c)).toBe(true);
+    expect(a?.landed(conversation({}), ctx().c)).toBe(false);
+    expect(a?.customerVisible).toBe(true);
+  });
+
+  it('a note lands only as a note by our admin', async () => {
+    const [n] = await plan(addNoteTool, { body: 'Internal' });
+    expect(n?.landed(conversation({ parts: [part('admin', BOT, 'note', '<p>Internal</p>', 1)] }), ctx().c)).toBe(true);
+    expect(n?.landed(conversation({ parts: [part('admin', '9608801', 'note', '<p>Internal</p>', 1)] }), ctx().c)).toBe(
+      false,
+    );
+    expect(n?.landed(conversation({ parts: [part('admin', BOT, 'comment', '<p>Internal</p>', 1)] }), ctx().c)).toBe(
+      false,
+    );
+  });
+
+  it('assign resolves names from the routing table; unknown names are model-fixable errors', async () => {
+    const [team] = await plan(assignTool, { team: 'billing' });
+    expect(team?.key).toBe('assign:team:5120001');
+    expect(team?.landed(conversation({ teamAssigneeId: '5120001' }), ctx().c)).toBe(true);
+    const [admin] = await plan(assignTool, { teammate: 'tom okafor' });
+    expect(admin?.key).toBe('assign:admin:9608802');
+    await expect(plan(assignTool, { team: 'Legal' })).rejects.toBeInstanceOf(ToolInputError);
+    await expect(plan(assignTool, { teammate: 'Eve' })).rejects.toThrow(/unknown teammate/);
+  });
+
+  it('handoff is a summary note then the assignment, and ends the run', async () => {
+    const actions = await plan(handoffTool, { team: 'Billing', summary: 'Needs a refund' });
+    expect(actions.map((a) => a.key)).toEqual(['handoff:note', 'assign:team:5120001']);
+    expect(handoffTool.kind === 'write' && handoffTool.endsRun).toBe(true);
+  });
+
+  it('close and snooze read back from the state', async () => {
+    const [close] = await plan(closeTool, { reason: 'customer_confirmed' });
+    expect(close?.landed(conversation({ state: 'closed' }), ctx().c)).toBe(true);
+    const [snooze] = await plan(snoozeTool, { hours: 2, reason: 'waiting' });
+    expect(snooze?.landed(conversation({ state: 'snoozed' }), ctx().c)).toBe(true);
+    expect(snooze?.landed(conversation({}), ctx().c)).toBe(false);
+  });
+
+  it('triage lists tags once and creates only the missing ones', async () => {
+    const { c, created } = ctx('autonomous', [{ id: '1', name: 'category:billing' }]);
+    const actions = await plan(
+      triageTool,
+      { category: 'billing', priority: 'high', sentiment: 'neutral', language: 'en' },
+      c,
+    );
+    expect(actions.map((a) => a.key)).toEqual(['tag:1', 'tag:new_1', 'tag:new_2', 'tag:new_3']);
+    expect(created).toEqual(['priority:high', 'sentiment:neutral', 'lang:en']);
+  });
+
+  it('in shadow mode a plan creates nothing, not even a tag', async () => {
+    const { c, created } = ctx('shadow', []);
+    const actions = await plan(tagTool, { name: 'vip' }, c);
+    expect(created).toEqual([]);
+    expect(actions[0]?.describe).toBe('tag the conversation "vip"');
+  });
+
+  it('untag never creates a tag to remove it', async () => {
+    const { c, created } = ctx('autonomous', [{ id: '7710004', name: 'vip' }]);
+    const [u] = await plan(untagTool, { name: 'VIP' }, c);
+    expect(u?.key).toBe('untag:7710004');
+    expect(u?.landed(conversation({ tags: [] }), c)).toBe(true);
+    await expect(plan(untagTool, { name: 'missing' }, c)).rejects.toBeInstanceOf(ToolInputError);
+    expect(created).toEqual([]);
+  });
+});
+
+describe('normaliseBody', () => {
+  it('compares HTML and plain text, entities included', () => {
+    expect(normaliseBody('<p>It&#39;s &quot;done&quot; &amp; ok</p><p>Next</p>')).toBe(
+      normaliseBody(`It's "done" & ok\nNext`),
+    );
+    expect(normaliseBody(null)).toBe('');
+    const conv = conversation({ parts: [part('admin', BOT, 'comment', '<p>A &lt;b&gt;</p>', 1)] });
+    expect(hasPartByAdmin(conv, BOT, 'comment', 'A <b>')).toBe(true);
+  });
+});
