@@ -1,0 +1,220 @@
+// npm run bench:worker [-- --runs 400 --concurrency 50 --inflight 500 --hold 10]: agent runs per second and CPU
+// per run of deskpilot's conversation worker (real BullMQ, Redis, Postgres, Anthropic SDK and undici client)
+// against zero-latency sandboxes, beside a do-nothing BullMQ worker measured in the same run; then the worker
+// process's memory with `--inflight` runs in flight while the model takes a second per call. The worker runs
+// in a child process; the sandboxes and this orchestrator in this one. Figures go in BENCHMARKS.md ("Worker").
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.js';
+import { createDb, migrateToLatest } from '../src/db/database.js';
+import { buildDeps } from '../src/deps.js';
+import { createLogger } from '../src/logger.js';
+import { JOB, conversationJobOptions, jobIdFor, type ConversationEventJob } from '../src/queue/jobs.js';
+import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
+import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONTACTS, SEED_TEAMS } from '../src/sandbox/intercom-seed-data.js';
+import { createModelSandbox } from '../src/sandbox/model-sandbox.js';
+import { connectTenant } from '../src/vault/connect.js';
+import { forkTs } from './support/fork.js';
+import { describeMachine } from './support/machine.js';
+import { deletePrefix } from './support/redis-cleanup.js';
+import { mb } from './support/stats.js';
+import { WorkerReport, type WorkerSpec } from './support/worker-protocol.js';
+
+const { values: argv } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '400' },
+    concurrency: { type: 'string', default: '50' },
+    inflight: { type: 'string', default: '500' },
+    hold: { type: 'string', default: '10' },
+  },
+});
+const num = (k: keyof typeof argv): number => {
+  const v = Number(argv[k]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${k} must be a positive integer`);
+  return v;
+};
+const RUNS = num('runs');
+const CONCURRENCY = num('concurrency');
+const INFLIGHT = num('inflight');
+const HOLD_S = num('hold');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MESSAGES = [
+  'How do I export my data? I need a CSV of everything.',
+  'The dashboard shows a 500 error and is not working since this morning.',
+  'I was charged twice for my last order, can you refund one?',
+  'Thank you, that worked! All good now.',
+];
+
+async function main(): Promise<void> {
+  const prefix = `bench_worker_${randomBytes(4).toString('hex')}`;
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  const intercom = await createIntercomSandbox({
+    port: 0,
+    limits: { appPerMinute: 60_000_000, workspacePerMinute: 60_000_000 },
+  });
+  const model = await createModelSandbox({ port: 0 });
+  const schemaUrl = new URL(DATABASE_URL);
+  schemaUrl.searchParams.set('options', `-c search_path=${schema}`);
+  const env: Record<string, string> = {
+    REDIS_URL,
+    DATABASE_URL: schemaUrl.toString(),
+    DESKPILOT_PREFIX: prefix,
+    DESKPILOT_VAULT_KEY: randomBytes(32).toString('base64'),
+    ANTHROPIC_API_KEY: 'bench-model-key',
+    ANTHROPIC_BASE_URL: model.url,
+    INTERCOM_BASE_URL: intercom.url,
+    WEBHOOK_COALESCE_MS: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig(env);
+  const db = createDb({ url: DATABASE_URL, schema, poolSize: 5 });
+  await migrateToLatest(db, schema);
+  const deps = await buildDeps(config, createLogger(config), { db });
+  const app = await deps.tenants.addApp({ name: 'bench', clientSecret: 'bench-secret' });
+  const tenant = await deps.tenants.addTenant({
+    name: 'bench',
+    workspaceId: SEED_APP_ID,
+    appId: app.id,
+    settings: { teams: SEED_TEAMS.map((t) => ({ id: t.id, name: t.name, handles: `${t.name} questions` })) },
+  });
+  await connectTenant(deps, {
+    tenantId: tenant.id,
+    token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),
+    source: 'token',
+  });
+  const options = conversationJobOptions({ attempts: config.JOB_ATTEMPTS, backoffMs: 5_000 });
+  let seq = 0;
+
+  /** Queues `n` jobs, each for a fresh sandbox conversation so no run waits for another's conversation lock. */
+  async function enqueue(n: number): Promise<void> {
+    const jobs = Array.from({ length: n }, (_, i) => {
+      const contact = SEED_CONTACTS[i % SEED_CONTACTS.length]?.id ?? '';
+      const conversationId = String(intercom.addConversation({ contact, body: `<p>${MESSAGES[i % 4]}</p>` }).id);
+      const now = Date.now();
+      const eventId = `bench_${seq++}`;
+      const data: ConversationEventJob = {
+        tenantId: tenant.id,
+        conversationId,
+        topic: 'conversation.user.created',
+        eventId,
+        eventCreatedAtMs: now - 1_000,
+        receivedAtMs: now,
+        trigger: 'webhook',
+        task: 'new_message',
+      };
+      return {
+        name: JOB.conversationEvent,
+        data,
+        opts: { ...options, jobId: jobIdFor('evt', `${tenant.id}_${eventId}`) },
+      };
+    });
+    for (let i = 0; i < jobs.length; i += 500) await deps.conversationQueue.addBulk(jobs.slice(i, i + 500));
+  }
+
+  async function throughput(mode: WorkerSpec['mode']) {
+    await enqueue(RUNS);
+    const child = forkTs(new URL('./support/worker-child.ts', import.meta.url), WorkerReport);
+    try {
+      child.send({
+        type: 'start',
+        mode,
+        env,
+        concurrency: CONCURRENCY,
+        expect: RUNS,
+        sampleEveryMs: 0,
+      } satisfies WorkerSpec);
+      const ready = await child.next((m) => m.type === 'ready', 120_000);
+      if (ready.type === 'ready')
+        console.log(`  ${mode} worker idle: RSS ${mb(ready.rss)}, heapUsed ${mb(ready.heapUsed)}`);
+      const done = await child.next((m) => m.type === 'done', 600_000);
+      if (done.type !== 'done') throw new Error('unreachable');
+      const perSec = (RUNS * 1000) / done.elapsedMs;
+      console.log(
+        `  ${mode === 'noop' ? 'baseline (no-op worker)' : 'deskpilot agent runs'}: ${done.completed} completed, ${done.failed} failed in ${(done.elapsedMs / 1000).toFixed(1)} s = ${perSec.toFixed(1)}/s; worker CPU ${(done.cpuMs / RUNS).toFixed(2)} ms/run${done.failed ? `; failures ${JSON.stringify(done.failedReasons)}` : ''}`,
+      );
+      return { perSec, cpuPerRunMs: done.cpuMs / RUNS };
+    } finally {
+      await child.kill();
+      await deps.conversationQueue.obliterate({ force: true });
+    }
+  }
+
+  async function memory() {
+    model.setLatency(1_000);
+    await enqueue(INFLIGHT * 2);
+    const child = forkTs(new URL('./support/worker-child.ts', import.meta.url), WorkerReport, ['--expose-gc']);
+    try {
+      child.send({
+        type: 'start',
+        mode: 'agent',
+        env,
+        concurrency: INFLIGHT,
+        expect: INFLIGHT * 2,
+        sampleEveryMs: 250,
+      } satisfies WorkerSpec);
+      const ready = await child.next((m) => m.type === 'ready', 120_000);
+      if (ready.type !== 'ready') throw new Error('unreachable');
+      const deadline = Date.now() + 120_000;
+      while ((await deps.conversationQueue.getActiveCount()) < INFLIGHT * 0.95 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const until = Date.now() + HOLD_S * 1000;
+      let peakRss = 0;
+      let peakHeap = 0;
+      const active: number[] = [];
+      while (Date.now() < until) {
+        const s = await child.next((m) => m.type === 'sample', 10_000);
+        if (s.type !== 'sample') continue;
+        peakRss = Math.max(peakRss, s.rss);
+        peakHeap = Math.max(peakHeap, s.heapUsed);
+        active.push(await deps.conversationQueue.getActiveCount());
+      }
+      const minActive = Math.min(...active);
+      const maxActive = Math.max(...active);
+      console.log(
+        `  ${INFLIGHT} concurrency, model latency 1000 ms: idle worker RSS ${mb(ready.rss)} (heap ${mb(ready.heapUsed)}); over ${HOLD_S} s with ${minActive}-${maxActive} runs active: peak RSS ${mb(peakRss)}, peak heapUsed ${mb(peakHeap)} (target < 300 MB: ${peakRss < 300 * 1_048_576 ? 'MET' : 'MISSED'})`,
+      );
+      return { peakRss, peakHeap, minActive, maxActive };
+    } finally {
+      await child.kill();
+      model.setLatency(0);
+      await deps.conversationQueue.obliterate({ force: true });
+    }
+  }
+
+  console.log(`bench:worker on ${describeMachine()}`);
+  console.log(
+    `worker in a child process; Intercom and model sandboxes (zero latency, limits raised) in this one; Postgres schema ${schema}; Redis prefix ${prefix}; ${RUNS} runs at concurrency ${CONCURRENCY}`,
+  );
+  try {
+    const base = await throughput('noop');
+    const agent = await throughput('agent');
+    const writes = intercom.calls().filter((c) => c.method !== 'GET').length;
+    const modelCalls = model.requests().length;
+    console.log(
+      `  per agent run: ${(modelCalls / RUNS).toFixed(2)} model calls, ${(intercom.calls().length / RUNS).toFixed(2)} Intercom calls (${(writes / RUNS).toFixed(2)} writes)`,
+    );
+    console.log(
+      `  agent runs/s = ${((agent.perSec / base.perSec) * 100).toFixed(1)}% of the no-op worker's jobs/s; extra CPU per run ${(agent.cpuPerRunMs - base.cpuPerRunMs).toFixed(2)} ms`,
+    );
+    await memory();
+    console.log(`(load average now ${describeMachine().split('load average ')[1]})`);
+  } finally {
+    await deps.close();
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+    await db.destroy();
+    await intercom.close();
+    await model.close();
+    await deletePrefix(REDIS_URL, prefix);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
