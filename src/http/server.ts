@@ -15,7 +15,15 @@ export interface ServerOptions {
 }
 
 export async function createServer(deps: Deps, opts: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1_048_576, trustProxy: true, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1_048_576,
+    trustProxy: true,
+    return503OnClosing: true,
+    // Fastify disables both by default; without them a slow-loris client holds a socket forever.
+    requestTimeout: 10_000,
+    connectionTimeout: 15_000,
+  });
   const resolver = createWebhookTenantResolver({ tenants: deps.tenants, connections: deps.connections });
 
   registerIntercomWebhook(app, {

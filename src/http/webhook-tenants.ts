@@ -1,12 +1,13 @@
-// Finds the signing secret and routing facts for a webhook's workspace, cached briefly because every
-// delivery needs them and Intercom expects an answer within milliseconds.
+// Finds the signing app and the routing facts for a webhook, cached briefly because every delivery needs
+// them and Intercom expects an answer within milliseconds. Lookups are single-flight: a cache miss under
+// load is one query, not one per request in flight.
+import { verifyIntercomSignature } from '../intercom/signature.js';
 import type { Tenant } from '../db/schema.js';
 import type { ConnectionStore } from '../vault/connection-store.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 
 export interface WebhookTenant {
   tenant: Tenant;
-  secret: string;
   /** The admin our connection acts as: events it authored are our own echoes. */
   adminId: string | undefined;
   /** 'active' and 'revoked' are enqueued (revoked jobs park until reconnect); 'disconnected' is dropped. */
@@ -14,10 +15,15 @@ export interface WebhookTenant {
 }
 
 export interface WebhookTenantResolver {
+  /** The id of the registered Intercom app whose client secret signed these bytes, if any. No per-request DB read. */
+  signingApp(raw: Buffer, signature: string): Promise<string | undefined>;
   byWorkspace(workspaceId: string): Promise<WebhookTenant | undefined>;
-  /** Every app secret we hold: an unknown workspace is still verified before it is acknowledged. */
-  allSecrets(): Promise<string[]>;
   invalidate(): void;
+}
+
+interface Entry<T> {
+  value: Promise<T>;
+  expiresAt: number;
 }
 
 export function createWebhookTenantResolver(d: {
@@ -28,37 +34,51 @@ export function createWebhookTenantResolver(d: {
 }): WebhookTenantResolver {
   const ttlMs = d.ttlMs ?? 5_000;
   const now = d.now ?? Date.now;
-  const cache = new Map<string, { value: WebhookTenant | undefined; expiresAt: number }>();
-  let secrets: { value: string[]; expiresAt: number } | undefined;
+  const workspaces = new Map<string, Entry<WebhookTenant | undefined>>();
+  let apps: Entry<Array<{ id: string; secret: string }>> | undefined;
 
-  async function load(workspaceId: string): Promise<WebhookTenant | undefined> {
+  // Caches the promise itself, and forgets a failed one so the next request retries instead of failing for ttlMs.
+  function cached<T>(
+    get: () => Entry<T> | undefined,
+    set: (e: Entry<T> | undefined) => void,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const hit = get();
+    if (hit && hit.expiresAt > now()) return hit.value;
+    const value = load();
+    set({ value, expiresAt: now() + ttlMs });
+    value.catch(() => set(undefined));
+    return value;
+  }
+
+  async function loadWorkspace(workspaceId: string): Promise<WebhookTenant | undefined> {
     const tenant = await d.tenants.findTenantByWorkspace(workspaceId);
     if (!tenant) return undefined;
-    const app = await d.tenants.getApp(tenant.intercom_app_id);
-    if (!app) return undefined;
     const connection = await d.connections.latest(tenant.id);
     const status = tenant.status === 'disabled' || !connection ? 'disconnected' : connection.status;
-    return { tenant, secret: d.tenants.appSecret(app), adminId: connection?.admin_id, status };
+    return { tenant, adminId: connection?.admin_id, status };
   }
 
   return {
-    async byWorkspace(workspaceId) {
-      const hit = cache.get(workspaceId);
-      if (hit && hit.expiresAt > now()) return hit.value;
-      const value = await load(workspaceId);
-      if (cache.size > 10_000) cache.clear(); // bounded: forged app ids must not grow memory
-      cache.set(workspaceId, { value, expiresAt: now() + ttlMs });
-      return value;
+    async signingApp(raw, signature) {
+      const list = await cached(
+        () => apps,
+        (e) => (apps = e),
+        async () => (await d.tenants.listApps()).map((a) => ({ id: a.id, secret: d.tenants.appSecret(a) })),
+      );
+      return list.find((a) => verifyIntercomSignature(raw, signature, a.secret).ok)?.id;
     },
-    async allSecrets() {
-      if (secrets && secrets.expiresAt > now()) return secrets.value;
-      const apps = await d.tenants.listApps();
-      secrets = { value: apps.map((a) => d.tenants.appSecret(a)), expiresAt: now() + ttlMs };
-      return secrets.value;
+    byWorkspace(workspaceId) {
+      // Only reached with a valid signature, so the map is bounded by real workspaces, not by forgeries.
+      return cached(
+        () => workspaces.get(workspaceId),
+        (e) => (e ? workspaces.set(workspaceId, e) : workspaces.delete(workspaceId)),
+        () => loadWorkspace(workspaceId),
+      );
     },
     invalidate() {
-      cache.clear();
-      secrets = undefined;
+      workspaces.clear();
+      apps = undefined;
     },
   };
 }

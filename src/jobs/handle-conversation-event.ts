@@ -110,7 +110,8 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
           logger: log,
         });
         await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
-        await d.tenants.markEventSeen(data.tenantId, new Date(data.eventCreatedAtMs));
+        // Sweeps carry the conversation's updated_at, not a delivered event: they must not hide a delivery gap.
+        if (data.trigger !== 'sweep') await d.tenants.markEventSeen(data.tenantId, new Date(data.eventCreatedAtMs));
         log.info({ runId: outcome.runId, stopReason: outcome.stopReason, turns: outcome.turns }, 'agent run finished');
         return outcome;
       } finally {

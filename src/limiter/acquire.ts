@@ -2,6 +2,7 @@
 // becomes a RateLimitedError so run-job moves the job to delayed and the worker slot goes to another tenant.
 import { setTimeout as delay } from 'node:timers/promises';
 import { RateLimitedError } from '../errors.js';
+import type { Limits } from './limits.js';
 import type { CallPriority } from './priority.js';
 import type { LimitKeys, RateLimiter } from './types.js';
 
@@ -11,6 +12,8 @@ export interface AcquireOptions {
   maxWaitMs: number;
   signal?: AbortSignal;
   cost?: number;
+  /** The tenant's own limits (settings.limits); unset parts use the limiter's defaults. */
+  limits?: Partial<Limits>;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -23,7 +26,11 @@ export async function acquire(limiter: RateLimiter, keys: LimitKeys, opts: Acqui
   let waitedMs = 0;
   for (;;) {
     opts.signal?.throwIfAborted();
-    const r = await limiter.take(keys, { priority: opts.priority, ...(opts.cost ? { cost: opts.cost } : {}) });
+    const r = await limiter.take(keys, {
+      priority: opts.priority,
+      ...(opts.cost ? { cost: opts.cost } : {}),
+      ...(opts.limits ? { limits: opts.limits } : {}),
+    });
     if (r.ok) return;
     // The script's retryAfterMs is the earliest instant both buckets accept, so one wait normally suffices;
     // we loop only when another process took the tokens first, and the waits still add up to maxWaitMs.

@@ -19,15 +19,22 @@ export const INTERCOM_DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 export const DEFAULT_SAFETY_MARGIN = 0.02;
 
 /**
- * Share of a window held back from each priority at the window's start (released linearly until its end,
- * so a reserve nobody claims is still spent): background leaves 20% for actions and replies, actions leave 5%
- * for replies, replies may use everything.
+ * Share of a window held back from each priority at the window's start: background leaves 20% for actions and
+ * replies, actions leave 5% for replies, replies may use everything. The reserve is released linearly over the
+ * first half of the window, so a reserve nobody claims is still spent.
  */
 export const DEFAULT_RESERVES: Readonly<Record<CallPriority, number>> = Object.freeze({
   reply: 0,
   action: 0.05,
   background: 0.2,
 });
+
+/**
+ * Share of a window (after the reserve) that actions and background calls may take the moment it opens; the
+ * rest is paced linearly over the window's first half. Without it every saturated tenant's backlog lands on the
+ * boundary at once, and a quiet tenant's reply waits behind thousands of jobs.
+ */
+export const DEFAULT_BURST_FRACTION = 0.2;
 
 /** Calls we allow per window: Intercom's window (floor(perMinute/6), as Intercom rounds) less the margin. */
 export function windowBudget(perMinute: number, safetyMargin: number): number {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { LimiterUnavailableError } from './limiter-unavailable-error.js';
 import {
+  DEFAULT_BURST_FRACTION,
   DEFAULT_RESERVES,
   DEFAULT_SAFETY_MARGIN,
   INTERCOM_DEFAULT_LIMITS,
@@ -19,6 +20,7 @@ import type { LimitKeys, LimitScope, RateLimiter, TakeResult } from './types.js'
 export { acquire, type AcquireOptions } from './acquire.js';
 export { LimiterUnavailableError } from './limiter-unavailable-error.js';
 export {
+  DEFAULT_BURST_FRACTION,
   DEFAULT_RESERVES,
   DEFAULT_SAFETY_MARGIN,
   INTERCOM_DEFAULT_LIMITS,
@@ -37,9 +39,13 @@ export interface RateLimiterDeps {
   /** Injected clock for tests. Without it the script reads Redis TIME, the one clock all processes share. */
   now?: () => number;
   reserves?: Partial<Record<CallPriority, number>>;
+  /** Share of a window non-reply calls may take at its very start; the rest is paced (see limits.ts). */
+  burstFraction?: number;
   /**
    * How far Intercom's view of a boundary may sit from ours: `earlyMs` before (its clock behind ours), `lateMs`
-   * after (latency to Intercom, its clock ahead, a reset header rounded to seconds). Defaults 100 and 500.
+   * after (time from our grant until Intercom counts the call: event-loop lag, queueing in the HTTP pool,
+   * latency; its clock ahead). Defaults 100 and 1000. A saturated bucket spends its window long before the late
+   * edge, so a generous late edge costs nothing there; a bucket below its budget has budget to spare.
    */
   edges?: { earlyMs?: number; lateMs?: number };
   /** Window phase until Intercom's X-RateLimit-Reset teaches us one; 0 = boundaries at multiples of 10 s. */
@@ -61,8 +67,10 @@ export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
   const margin = d.safetyMargin ?? DEFAULT_SAFETY_MARGIN;
   const reserves = { ...DEFAULT_RESERVES, ...d.reserves };
   const earlyMs = d.edges?.earlyMs ?? 100;
-  const lateMs = d.edges?.lateMs ?? 500;
+  const lateMs = d.edges?.lateMs ?? 1_000;
   const timeoutMs = d.timeoutMs ?? 2_000;
+  const burstFraction = d.burstFraction ?? DEFAULT_BURST_FRACTION;
+  if (!(burstFraction > 0 && burstFraction <= 1)) throw new RangeError(`burstFraction must be in (0, 1]`);
   if (!(margin >= 0 && margin < 1)) throw new RangeError(`safetyMargin must be in [0, 1), got ${margin}`);
   if (!(earlyMs >= 0 && lateMs >= 0 && earlyMs + lateMs < INTERCOM_WINDOW_MS / 2)) {
     throw new RangeError('edges must be non-negative and together under half a window');
@@ -114,8 +122,11 @@ export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
       if (!Number.isInteger(cost) || cost < 1 || cost > Math.min(appBudget, wsBudget)) {
         throw new RangeError(`cost must be an integer between 1 and the window budget, got ${cost}`);
       }
-      const reserve = reserves[opts.priority ?? 'action'];
-      return parseTake(await run(keys, [...head('take'), cost, appBudget, wsBudget, reserve]));
+      const priority = opts.priority ?? 'action';
+      // Replies are neither paced nor queued: they are what a customer is waiting for.
+      const [waitlist, burst] = priority === 'reply' ? [0, 1] : [1, burstFraction];
+      const args = [cost, appBudget, wsBudget, reserves[priority], waitlist, burst];
+      return parseTake(await run(keys, [...head('take'), ...args]));
     },
     async observe(keys, info) {
       // A response without usable headers teaches nothing; it must not move the window.

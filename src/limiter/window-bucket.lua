@@ -2,7 +2,8 @@
 -- Every operation on both buckets happens in this one script, so a take is all-or-nothing across them.
 --
 -- Bucket hash fields: ph = window phase (ms, learned from X-RateLimit-Reset), k = current window index,
--- p/u/n = calls counted against windows k-1/k/k+1, d = drained until (ms), b = last window budget used by take.
+-- p/u/n = calls counted against windows k-1/k/k+1, d = drained until (ms), b = last window budget used by take,
+-- c = calls already told to come back in a later window (the waitlist), ck = window c was last aged in.
 -- Window j covers [j*W + ph, (j+1)*W + ph) on the limiter clock.
 --
 -- Why counts for three windows: a call taken near a boundary may land on Intercom's side of it (latency, clock
@@ -11,7 +12,7 @@
 -- sees can receive more than its budget as long as the real offset stays inside [-early, +late].
 --
 -- ARGV: 1 op, 2 now ms (negative: use Redis TIME), 3 window ms, 4 default phase ms, 5 early ms, 6 late ms, then
---   take:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction
+--   take:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction
 --   observe: 7 remaining, 8 reset ms, 9 default app budget, 10 default workspace budget, 11 apply app, 12 apply ws
 --   drain:   7 reset ms, 8 apply app, 9 apply ws
 -- Returns take: {allowed 0|1, retryAfterMs, deniedBy 0 none|1 app|2 workspace|3 both}; observe/drain: {1}.
@@ -31,7 +32,7 @@ local late = tonumber(ARGV[6])
 local FULL = 1000000000
 
 local function load(key)
-  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b')
+  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'c', 'ck')
   return {
     key = key,
     ph = tonumber(v[1]) or defaultPhase,
@@ -41,11 +42,13 @@ local function load(key)
     n = tonumber(v[5]) or 0,
     d = tonumber(v[6]) or 0,
     b = tonumber(v[7]),
+    c = tonumber(v[8]) or 0,
+    ck = tonumber(v[9]),
   }
 end
 
 local function save(s)
-  redis.call('HSET', s.key, 'ph', s.ph, 'k', s.k, 'p', s.p, 'u', s.u, 'n', s.n, 'd', s.d)
+  redis.call('HSET', s.key, 'ph', s.ph, 'k', s.k, 'p', s.p, 'u', s.u, 'n', s.n, 'd', s.d, 'c', s.c, 'ck', s.ck or s.k)
   if s.b then
     redis.call('HSET', s.key, 'b', s.b)
   end
@@ -144,21 +147,38 @@ if op == 'take' then
   local cost = tonumber(ARGV[7])
   local budgets = { tonumber(ARGV[8]), tonumber(ARGV[9]) }
   local reserveFrac = tonumber(ARGV[10])
+  local burstFrac = tonumber(ARGV[12])
   local span = W - early - late
 
-  -- Priority reserve: held back at the window's start and released linearly until the late edge, so a reserve
-  -- nobody with a higher priority claimed is still used before the window ends.
-  local function reserveAt(s, budget, j, t)
-    if reserveFrac <= 0 then
-      return 0
+  -- Allowance: how much of window j this priority may have used by time t. At the window's start it is
+  -- budget * a0 with a0 = (1 - reserve) * burst; it then grows linearly to the whole budget over the first half
+  -- of the usable window (`pace`). The reserve keeps room for higher priorities; the burst limit paces lower ones
+  -- so a saturated tenant's calls (and the jobs waiting for them) are spread over seconds, not stacked on the
+  -- boundary. Reaching the full budget by mid-window leaves time for a delayed job that comes back late.
+  -- Replies come with reserve 0 and burst 1: the whole budget, at once.
+  local pace = span / 2
+  local a0 = (1 - reserveFrac) * burstFrac
+
+  local function allowance(s, budget, j, t)
+    local x = (t - startOf(s, j) - early) / pace
+    if x > 1 then
+      x = 1
+    elseif x < 0 then
+      x = 0
     end
-    local left = (startOf(s, j + 1) - late - t) / span
-    if left > 1 then
-      left = 1
-    elseif left < 0 then
-      left = 0
+    return budget * (a0 + (1 - a0) * x)
+  end
+
+  -- First instant of window j at which the allowance covers `need` calls (nil if it never does).
+  local function allowedAt(s, budget, j, need)
+    if need > budget then
+      return nil
     end
-    return reserveFrac * budget * left
+    local st = startOf(s, j)
+    if need <= budget * a0 then
+      return st
+    end
+    return st + early + ((need / budget - a0) / (1 - a0)) * pace
   end
 
   local function fits(s, budget, t)
@@ -166,8 +186,8 @@ if op == 'take' then
       return false
     end
     local j = windowOf(s, t)
-    -- The epsilon keeps float rounding in the reserve from contradicting earliest() below.
-    if count(s, j) + cost + reserveAt(s, budget, j, t) > budget + 1e-9 then
+    -- The epsilon keeps float rounding in the allowance from contradicting earliest() below.
+    if count(s, j) + cost > allowance(s, budget, j, t) + 1e-9 then
       return false
     end
     if t < startOf(s, j) + early and count(s, j - 1) + cost > budget then
@@ -185,13 +205,8 @@ if op == 'take' then
     local j0 = windowOf(s, t0)
     for j = j0, j0 + 2 do
       local st, en = startOf(s, j), startOf(s, j + 1)
-      local room = budget - count(s, j) - cost
-      if room >= 0 then
-        local tr = st
-        local full = reserveFrac * budget
-        if full > room then
-          tr = en - late - (room / full) * span
-        end
+      local tr = allowedAt(s, budget, j, count(s, j) + cost)
+      if tr then
         local segments = {
           { st, st + early, count(s, j - 1) + cost <= budget },
           { st + early, en - late, true },
@@ -221,9 +236,13 @@ if op == 'take' then
     end
   end
 
+  local waitlist = ARGV[11] == '1'
   local buckets = { load(KEYS[1]), load(KEYS[2]) }
-  for _, s in ipairs(buckets) do
+  for i, s in ipairs(buckets) do
     roll(s, now)
+    -- Each window that opened served up to a budget's worth of the callers we had sent to wait for it.
+    s.c = math.max(0, s.c - (s.k - (s.ck or s.k)) * budgets[i])
+    s.ck = s.k
   end
   local okApp = fits(buckets[1], budgets[1], clampTime(buckets[1], now))
   local okWs = fits(buckets[2], budgets[2], clampTime(buckets[2], now))
@@ -253,8 +272,29 @@ if op == 'take' then
     t = c + 1
   end
   local deniedBy = (okApp and 0 or 1) + (okWs and 0 or 2)
-  local wait = at and (at - now) or (3 * W)
-  return { 0, math.max(1, math.ceil(wait)), deniedBy }
+  if at == nil then
+    return { 0, 3 * W, deniedBy }
+  end
+  -- Waitlist: when a bucket is out for this window, the n-th caller sent away is told to come back in window
+  -- floor(n / budget) after the first that can serve it, at the instant its place in that window's allowance
+  -- opens, instead of every caller retrying at the same boundary. A backlog of ten windows then costs one retry
+  -- per call, not ten. It is advice, not a reservation: a caller that comes back and loses simply queues again.
+  -- Replies skip it (they must not queue behind sweeps).
+  if waitlist then
+    local back = at
+    for i, s in ipairs(buckets) do
+      if windowOf(s, at) > s.k then
+        local b = budgets[i]
+        local place = s.c % b
+        local j = windowOf(s, at) + math.floor(s.c / b)
+        s.c = s.c + cost
+        back = math.max(back, math.max(allowedAt(s, b, j, place + cost) or startOf(s, j), startOf(s, j) + early))
+        save(s)
+      end
+    end
+    at = back
+  end
+  return { 0, math.max(1, math.ceil(at - now)), deniedBy }
 end
 
 local applies = {}
@@ -284,7 +324,9 @@ for i, key in ipairs(KEYS) do
     else
       local resetAt = tonumber(ARGV[7])
       s.d = math.max(s.d, resetAt)
-      local j = windowOf(s, resetAt - 1)
+      -- The windows Intercom declared spent end at the boundary nearest the reset: a retry-after that was
+      -- rounded or padded past a boundary must not also condemn the whole next window (d covers the padding).
+      local j = windowOf(s, resetAt + W / 2) - 1
       for jj = s.k - 1, math.min(j, s.k + 1) do
         setCount(s, jj, math.max(count(s, jj), FULL))
       end

@@ -83,7 +83,14 @@ export function createVault(d: VaultDeps): Vault {
         beforeRequest: async ({ priority }) => {
           // Another process may have seen the 401 first; stop before sending anything with this token.
           if (d.bus.isRevoked(connection.id)) throw new CredentialRevokedError(tenant.id, 'revoked_elsewhere');
-          if (limiter) await acquire(limiter.limiter, keys, { priority, maxWaitMs: limiter.maxWaitMs });
+          if (limiter) {
+            const limits = tenant.settings.limits;
+            await acquire(limiter.limiter, keys, {
+              priority,
+              maxWaitMs: limiter.maxWaitMs,
+              ...(limits ? { limits } : {}),
+            });
+          }
         },
         ...(limiter ? { onRateLimit: (info) => limiter.limiter.observe(keys, info) } : {}),
         onUnauthorized: (err) => revoke(tenant.id, connection.id, err.intercomCode),
