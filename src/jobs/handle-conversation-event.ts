@@ -39,15 +39,17 @@ const MESSAGE_PARTS = new Set([
 /** Whether a webhook-triggered run has something to do: a customer waiting, and no teammate on it since. */
 export function needsAgent(conv: IntercomConversation, ownAdminId: string): true | SkipReason {
   if (conv.state === 'closed') return 'closed';
-  const timeline = [
+  const all = [
     { type: conv.source.author.type, id: conv.source.author.id, part: 'comment' },
     ...parts(conv).map((p) => ({ type: p.author.type, id: p.author.id, part: p.part_type })),
-  ].filter((e) => MESSAGE_PARTS.has(e.part) && (e.part === 'comment' || e.type === 'admin'));
-  const lastCustomer = timeline.findLastIndex((e) => CUSTOMER.has(e.type));
+  ];
+  const lastCustomer = all.findLastIndex((e) => e.part === 'comment' && CUSTOMER.has(e.type));
   if (lastCustomer < 0) return 'nothing_to_answer';
-  const after = timeline.slice(lastCustomer + 1);
-  if (after.some((e) => e.type === 'admin' && e.id !== ownAdminId)) return 'human_active';
-  if (after.some((e) => e.part === 'comment' && (e.id === ownAdminId || e.type === 'bot'))) return 'own_action';
+  const after = all.slice(lastCustomer + 1);
+  // Teammates' notes are context, not a takeover; their replies, assignments, snoozes and closes are.
+  if (after.some((e) => e.type === 'admin' && e.id !== ownAdminId && MESSAGE_PARTS.has(e.part))) return 'human_active';
+  // Anything we did since the customer last wrote (reply, handoff note, routing, tags) means it is handled.
+  if (after.some((e) => e.id === ownAdminId || e.type === 'bot')) return 'own_action';
   return true;
 }
 

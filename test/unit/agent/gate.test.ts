@@ -41,4 +41,16 @@ describe('needsAgent', () => {
     });
     expect(needsAgent(replied, BOT)).toBe(true);
   });
+
+  it('treats our own handoff (note and assignment, no reply) as handled, so recovery does not act twice', () => {
+    const handedOff = conversation({
+      parts: [
+        part('admin', BOT, 'note', '<p>Handoff to Billing</p>', T),
+        part('admin', BOT, 'assignment', null, T + 1),
+      ],
+    });
+    expect(needsAgent(handedOff, BOT)).toBe('own_action');
+    const teammateNote = conversation({ parts: [part('admin', '9608801', 'note', '<p>fyi</p>', T)] });
+    expect(needsAgent(teammateNote, BOT)).toBe(true);
+  });
 });
