@@ -14,7 +14,15 @@ import { auditExport, auditPrune, auditQuery, auditVerify } from './audit.js';
 import { runDemo } from './demo.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow, type DlqFilterArgs } from './dlq.js';
 import { startRoles, stopOnSignals } from './roles.js';
-import { tenantAdd, tenantConnect, tenantDisconnect, tenantList, tenantShow } from './tenant.js';
+import {
+  tenantAdd,
+  tenantConnect,
+  tenantDisconnect,
+  tenantList,
+  tenantShow,
+  tenantConfigure,
+  type TenantConfigureArgs,
+} from './tenant.js';
 import { vaultRotate, vaultStatus } from './vault.js';
 
 function context(): { ctx: CliContext; close(): Promise<void> } {
@@ -46,7 +54,7 @@ function role(serve: boolean, work: boolean) {
   return async () => {
     const { ctx } = context();
     const deps = await ctx.deps();
-    const running = await startRoles(deps, { serve, work, migrate: ctx.config.NODE_ENV !== 'production' || true });
+    const running = await startRoles(deps, { serve, work, migrate: true });
     stopOnSignals(running.stop, (err) => ctx.logger.error({ err }, 'shutdown failed'));
   };
 }
@@ -114,6 +122,14 @@ tenant
   .option('--region <region>', 'US, EU or AU (default from GET /me)')
   .addOption(new Option('--mode <mode>', 'autonomy').choices(['shadow', 'assist', 'autonomous']))
   .action(command((ctx, o: Parameters<typeof tenantAdd>[0]) => tenantAdd(o, ctx)));
+tenant
+  .command('configure')
+  .description('set autonomy mode, allowed tools and settings (tone, routing table, policies, sweeps, limits)')
+  .requiredOption('--tenant <id>')
+  .addOption(new Option('--mode <mode>', 'autonomy').choices(['shadow', 'assist', 'autonomous']))
+  .option('--tools <names>', 'comma-separated allowed tools')
+  .option('--settings <file>', 'JSON file with the tenant settings (replaces them)')
+  .action(command((ctx, o: TenantConfigureArgs) => tenantConfigure(o, ctx)));
 tenant
   .command('connect')
   .description('store a new access token for a tenant (verified with GET /me)')

@@ -1,10 +1,12 @@
 // `deskpilot tenant add|connect|list|show|disconnect`: operator commands that print status, never secrets.
+import { readFileSync } from 'node:fs';
 import { migrateToLatest } from '../db/database.js';
-import type { TenantMode } from '../db/schema.js';
+import type { TenantMode, TenantSettings } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { createDeadLetters } from '../queue/dead-letters.js';
 import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
+import { AllowedTools, TenantSettingsInput } from '../vault/tenant-settings.js';
 import type { CliContext } from './context.js';
 
 export interface TenantAddArgs {
@@ -113,5 +115,49 @@ export async function tenantDisconnect(args: { tenant: string }, ctx: CliContext
   });
   ctx.print(
     `tenant ${args.tenant} disconnected (${n} connection${n === 1 ? '' : 's'}); webhooks for it are now acknowledged and dropped`,
+  );
+}
+
+export interface TenantConfigureArgs {
+  tenant: string;
+  mode?: TenantMode;
+  tools?: string;
+  settings?: string;
+}
+
+/** Mode, allowed tools (comma-separated) and settings (a JSON file), each validated; prints the result. */
+export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext): Promise<void> {
+  const deps = await ready(ctx);
+  const tools =
+    args.tools === undefined
+      ? undefined
+      : AllowedTools.parse(
+          args.tools
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        );
+  let settings: TenantSettings | undefined;
+  if (args.settings !== undefined) {
+    const parsed = TenantSettingsInput.safeParse(JSON.parse(readFileSync(args.settings, 'utf8')));
+    if (!parsed.success)
+      throw new Error(`--settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    // Round-trip drops the undefined keys zod leaves for absent optionals (exactOptionalPropertyTypes).
+    settings = JSON.parse(JSON.stringify(parsed.data));
+  }
+  const t = await deps.tenants.updateTenant(args.tenant, {
+    ...(args.mode ? { mode: args.mode } : {}),
+    ...(tools ? { allowedTools: tools } : {}),
+    ...(settings ? { settings } : {}),
+  });
+  await deps.audit.record({
+    tenantId: t.id,
+    actor: 'operator',
+    action: 'tenant.configured',
+    outcome: 'ok',
+    details: { mode: t.mode, tools: t.allowed_tools, settingsChanged: settings !== undefined },
+  });
+  ctx.print(
+    `tenant ${t.id}: mode ${t.mode}; tools ${t.allowed_tools.join(', ')}; teams ${(t.settings.teams ?? []).map((x) => x.name).join(', ') || '(from Intercom)'}`,
   );
 }

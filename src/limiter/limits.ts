@@ -36,6 +36,12 @@ export const DEFAULT_RESERVES: Readonly<Record<CallPriority, number>> = Object.f
  */
 export const DEFAULT_BURST_FRACTION = 0.2;
 
+/**
+ * Share of the usable window (less its edges) over which the paced part is released. Ending well before the
+ * window does leaves time for a delayed job that comes back late to still use its place.
+ */
+export const DEFAULT_PACE_FRACTION = 0.5;
+
 /** Calls we allow per window: Intercom's window (floor(perMinute/6), as Intercom rounds) less the margin. */
 export function windowBudget(perMinute: number, safetyMargin: number): number {
   if (!Number.isFinite(perMinute) || perMinute <= 0) throw new RangeError(`limit must be positive, got ${perMinute}`);

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { LimiterUnavailableError } from './limiter-unavailable-error.js';
 import {
   DEFAULT_BURST_FRACTION,
+  DEFAULT_PACE_FRACTION,
   DEFAULT_RESERVES,
   DEFAULT_SAFETY_MARGIN,
   INTERCOM_DEFAULT_LIMITS,
@@ -21,6 +22,7 @@ export { acquire, type AcquireOptions } from './acquire.js';
 export { LimiterUnavailableError } from './limiter-unavailable-error.js';
 export {
   DEFAULT_BURST_FRACTION,
+  DEFAULT_PACE_FRACTION,
   DEFAULT_RESERVES,
   DEFAULT_SAFETY_MARGIN,
   INTERCOM_DEFAULT_LIMITS,
@@ -41,6 +43,8 @@ export interface RateLimiterDeps {
   reserves?: Partial<Record<CallPriority, number>>;
   /** Share of a window non-reply calls may take at its very start; the rest is paced (see limits.ts). */
   burstFraction?: number;
+  /** Share of the usable window over which the paced part is released; default 0.5 (see limits.ts). */
+  paceFraction?: number;
   /**
    * How far Intercom's view of a boundary may sit from ours: `earlyMs` before (its clock behind ours), `lateMs`
    * after (time from our grant until Intercom counts the call: event-loop lag, queueing in the HTTP pool,
@@ -70,7 +74,9 @@ export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
   const lateMs = d.edges?.lateMs ?? 1_000;
   const timeoutMs = d.timeoutMs ?? 2_000;
   const burstFraction = d.burstFraction ?? DEFAULT_BURST_FRACTION;
+  const paceFraction = d.paceFraction ?? DEFAULT_PACE_FRACTION;
   if (!(burstFraction > 0 && burstFraction <= 1)) throw new RangeError(`burstFraction must be in (0, 1]`);
+  if (!(paceFraction > 0 && paceFraction <= 1)) throw new RangeError(`paceFraction must be in (0, 1]`);
   if (!(margin >= 0 && margin < 1)) throw new RangeError(`safetyMargin must be in [0, 1), got ${margin}`);
   if (!(earlyMs >= 0 && lateMs >= 0 && earlyMs + lateMs < INTERCOM_WINDOW_MS / 2)) {
     throw new RangeError('edges must be non-negative and together under half a window');
@@ -125,7 +131,7 @@ export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
       const priority = opts.priority ?? 'action';
       // Replies are neither paced nor queued: they are what a customer is waiting for.
       const [waitlist, burst] = priority === 'reply' ? [0, 1] : [1, burstFraction];
-      const args = [cost, appBudget, wsBudget, reserves[priority], waitlist, burst];
+      const args = [cost, appBudget, wsBudget, reserves[priority], waitlist, burst, paceFraction];
       return parseTake(await run(keys, [...head('take'), ...args]));
     },
     async observe(keys, info) {

@@ -12,7 +12,8 @@
 -- sees can receive more than its budget as long as the real offset stays inside [-early, +late].
 --
 -- ARGV: 1 op, 2 now ms (negative: use Redis TIME), 3 window ms, 4 default phase ms, 5 early ms, 6 late ms, then
---   take:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction
+--   take:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction,
+--            13 pace fraction (share of the usable window over which the allowance grows)
 --   observe: 7 remaining, 8 reset ms, 9 default app budget, 10 default workspace budget, 11 apply app, 12 apply ws
 --   drain:   7 reset ms, 8 apply app, 9 apply ws
 -- Returns take: {allowed 0|1, retryAfterMs, deniedBy 0 none|1 app|2 workspace|3 both}; observe/drain: {1}.
@@ -151,12 +152,12 @@ if op == 'take' then
   local span = W - early - late
 
   -- Allowance: how much of window j this priority may have used by time t. At the window's start it is
-  -- budget * a0 with a0 = (1 - reserve) * burst; it then grows linearly to the whole budget over the first half
-  -- of the usable window (`pace`). The reserve keeps room for higher priorities; the burst limit paces lower ones
+  -- budget * a0 with a0 = (1 - reserve) * burst; it then grows linearly to the whole budget over a share of the
+  -- usable window (`pace`, by default its first half). The reserve keeps room for higher priorities; the burst limit paces lower ones
   -- so a saturated tenant's calls (and the jobs waiting for them) are spread over seconds, not stacked on the
-  -- boundary. Reaching the full budget by mid-window leaves time for a delayed job that comes back late.
+  -- boundary. Reaching the full budget before the window ends leaves time for a delayed job that comes back late.
   -- Replies come with reserve 0 and burst 1: the whole budget, at once.
-  local pace = span / 2
+  local pace = span * tonumber(ARGV[13])
   local a0 = (1 - reserveFrac) * burstFrac
 
   local function allowance(s, budget, j, t)
