@@ -75,7 +75,14 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         throw new RateLimitedError('conversation_busy', d.busyRetryMs ?? 2_000);
       }
       try {
+        // A retried or replayed job whose run already started must resume it whatever has happened since: its own
+        // writes (a reply that landed before a crash) would otherwise read as "already answered", and a newer run
+        // would make it look coalesced, leaving the run half done and its ledger intent unresolved.
+        const resuming = (await d.loop.runs.listForConversation(data.tenantId, data.conversationId)).some(
+          (r) => r.job_id === owner && r.status !== 'completed',
+        );
         if (
+          !resuming &&
           data.trigger === 'webhook' &&
           data.receivedAtMs < (await d.lock.lastSeen(data.tenantId, data.conversationId))
         ) {
@@ -85,12 +92,6 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         const session = await d.vault.session(data.tenantId);
         const fetchedAt = now();
         const conversation = await session.client.getConversation(data.conversationId, { priority: 'action' });
-        // A retried or replayed job whose run already started must resume it whatever the conversation shows
-        // now: its own writes (a reply that landed before a crash) would otherwise read as "already answered",
-        // leaving the run half done and its ledger intent unresolved.
-        const resuming = (await d.loop.runs.listForConversation(data.tenantId, data.conversationId)).some(
-          (r) => r.job_id === owner && r.status !== 'completed',
-        );
         const verdict =
           !resuming && (data.task === 'new_message' || data.task === 'recover')
             ? needsAgent(conversation, session.connection.admin_id)
