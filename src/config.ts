@@ -52,6 +52,7 @@ export const Env = z.object({
   INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),
   INTERCOM_OAUTH_URL: z.url().default('https://app.intercom.com/oauth'),
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+  WEBHOOK_TENANT_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
   WEBHOOK_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(2_000).default(50),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),

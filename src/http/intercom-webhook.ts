@@ -72,8 +72,8 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       // Signature first, against the registered apps' secrets (cached): a forgery costs one HMAC per app and no
       // database read, whatever app_id it claims.
-      const appId = signature ? await d.resolver.signingApp(raw, signature) : undefined;
-      if (!appId) return done(reply, 'bad_signature', 401);
+      const appIds = signature ? await d.resolver.signingApps(raw, signature) : [];
+      if (appIds.length === 0) return done(reply, 'bad_signature', 401);
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
@@ -90,7 +90,7 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
         return done(reply, 'unknown_workspace', 200, { ok: true, dropped: 'unknown_workspace' });
       }
       // Signed by one of our apps, but not the one this workspace installed: treat as forged for this tenant.
-      if (target.tenant.intercom_app_id !== appId) return done(reply, 'bad_signature', 401);
+      if (!appIds.includes(target.tenant.intercom_app_id)) return done(reply, 'bad_signature', 401);
 
       const env = WebhookEnvelope.safeParse(json);
       if (!env.success) return done(reply, 'invalid_envelope', 400, { error: 'invalid_envelope' });

@@ -24,7 +24,11 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
     requestTimeout: 10_000,
     connectionTimeout: 15_000,
   });
-  const resolver = createWebhookTenantResolver({ tenants: deps.tenants, connections: deps.connections });
+  const resolver = createWebhookTenantResolver({
+    tenants: deps.tenants,
+    connections: deps.connections,
+    ttlMs: deps.config.WEBHOOK_TENANT_CACHE_MS,
+  });
 
   registerIntercomWebhook(app, {
     resolver,

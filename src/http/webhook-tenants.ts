@@ -15,8 +15,11 @@ export interface WebhookTenant {
 }
 
 export interface WebhookTenantResolver {
-  /** The id of the registered Intercom app whose client secret signed these bytes, if any. No per-request DB read. */
-  signingApp(raw: Buffer, signature: string): Promise<string | undefined>;
+  /**
+   * Ids of the registered Intercom apps whose client secret signed these bytes (several rows may hold one public
+   * app's secret). No per-request DB read.
+   */
+  signingApps(raw: Buffer, signature: string): Promise<string[]>;
   byWorkspace(workspaceId: string): Promise<WebhookTenant | undefined>;
   invalidate(): void;
 }
@@ -60,13 +63,13 @@ export function createWebhookTenantResolver(d: {
   }
 
   return {
-    async signingApp(raw, signature) {
+    async signingApps(raw, signature) {
       const list = await cached(
         () => apps,
         (e) => (apps = e),
         async () => (await d.tenants.listApps()).map((a) => ({ id: a.id, secret: d.tenants.appSecret(a) })),
       );
-      return list.find((a) => verifyIntercomSignature(raw, signature, a.secret).ok)?.id;
+      return list.filter((a) => verifyIntercomSignature(raw, signature, a.secret).ok).map((a) => a.id);
     },
     byWorkspace(workspaceId) {
       // Only reached with a valid signature, so the map is bounded by real workspaces, not by forgeries.

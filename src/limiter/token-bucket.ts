@@ -65,25 +65,35 @@ export interface RateLimiterDeps {
 
 const LUA = 'window-bucket.lua';
 
-export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
-  const script = createLuaScript(d.redis, readFileSync(new URL(`./${LUA}`, import.meta.url), 'utf8'));
-  const limits: Limits = { ...INTERCOM_DEFAULT_LIMITS, ...d.defaults };
-  const margin = d.safetyMargin ?? DEFAULT_SAFETY_MARGIN;
-  const reserves = { ...DEFAULT_RESERVES, ...d.reserves };
-  const earlyMs = d.edges?.earlyMs ?? 100;
-  const lateMs = d.edges?.lateMs ?? 1_000;
-  const timeoutMs = d.timeoutMs ?? 2_000;
-  const burstFraction = d.burstFraction ?? DEFAULT_BURST_FRACTION;
-  const paceFraction = d.paceFraction ?? DEFAULT_PACE_FRACTION;
-  if (!(burstFraction > 0 && burstFraction <= 1)) throw new RangeError(`burstFraction must be in (0, 1]`);
-  if (!(paceFraction > 0 && paceFraction <= 1)) throw new RangeError(`paceFraction must be in (0, 1]`);
-  if (!(margin >= 0 && margin < 1)) throw new RangeError(`safetyMargin must be in [0, 1), got ${margin}`);
-  if (!(earlyMs >= 0 && lateMs >= 0 && earlyMs + lateMs < INTERCOM_WINDOW_MS / 2)) {
+/** Defaults applied and checked once, so a misconfigured limiter fails at boot rather than on a call. */
+function settingsFrom(d: RateLimiterDeps) {
+  const s = {
+    limits: { ...INTERCOM_DEFAULT_LIMITS, ...d.defaults } satisfies Limits,
+    margin: d.safetyMargin ?? DEFAULT_SAFETY_MARGIN,
+    reserves: { ...DEFAULT_RESERVES, ...d.reserves },
+    earlyMs: d.edges?.earlyMs ?? 100,
+    lateMs: d.edges?.lateMs ?? 1_000,
+    timeoutMs: d.timeoutMs ?? 2_000,
+    burstFraction: d.burstFraction ?? DEFAULT_BURST_FRACTION,
+    paceFraction: d.paceFraction ?? DEFAULT_PACE_FRACTION,
+  };
+  if (!(s.burstFraction > 0 && s.burstFraction <= 1)) throw new RangeError('burstFraction must be in (0, 1]');
+  if (!(s.paceFraction > 0 && s.paceFraction <= 1)) throw new RangeError('paceFraction must be in (0, 1]');
+  if (!(s.margin >= 0 && s.margin < 1)) throw new RangeError(`safetyMargin must be in [0, 1), got ${s.margin}`);
+  if (!(s.earlyMs >= 0 && s.lateMs >= 0 && s.earlyMs + s.lateMs < INTERCOM_WINDOW_MS / 2)) {
     throw new RangeError('edges must be non-negative and together under half a window');
   }
-  for (const [p, r] of Object.entries(reserves)) {
+  for (const [p, r] of Object.entries(s.reserves)) {
     if (!(r >= 0 && r < 1)) throw new RangeError(`reserve for ${p} must be in [0, 1), got ${r}`);
   }
+  windowBudget(s.limits.appPerMinute, s.margin);
+  windowBudget(s.limits.workspacePerMinute, s.margin);
+  return s;
+}
+
+export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
+  const script = createLuaScript(d.redis, readFileSync(new URL(`./${LUA}`, import.meta.url), 'utf8'));
+  const { limits, margin, reserves, earlyMs, lateMs, timeoutMs, burstFraction, paceFraction } = settingsFrom(d);
 
   const globalApp = d.appScope === 'global';
   const keyOf = (k: LimitKeys): [string, string] => [

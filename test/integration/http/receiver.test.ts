@@ -31,7 +31,10 @@ describe('webhook receiver', () => {
 
   beforeAll(async () => {
     // No worker: these tests look at what is enqueued, not at what the agent does.
-    h = await startHarness({ work: false, env: { WEBHOOK_MAX_BYTES: '4096', WEBHOOK_COALESCE_MS: '60000' } });
+    h = await startHarness({
+      work: false,
+      env: { WEBHOOK_MAX_BYTES: '4096', WEBHOOK_COALESCE_MS: '60000', WEBHOOK_TENANT_CACHE_MS: '0' },
+    });
     tenantId = (await h.addTenant()).tenant.id;
   });
   afterAll(async () => {
@@ -116,6 +119,21 @@ describe('webhook receiver', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ dropped: 'disconnected' });
     expect(await jobCount()).toBe(before);
+  });
+
+  it('accepts a workspace whose app row shares its secret with another (one public app, several tenants)', async () => {
+    const second = await h.deps.tenants.addApp({
+      name: 'Same public app, second row',
+      clientSecret: TEST_CLIENT_SECRET,
+    });
+    const other = await h.deps.tenants.addApp({ name: 'Another app', clientSecret: 'another-apps-secret' });
+    await h.deps.tenants.addTenant({ name: 'Second shop', workspaceId: 'ws_second', appId: second.id });
+    await h.deps.tenants.addTenant({ name: 'Third shop', workspaceId: 'ws_third', appId: other.id });
+    const d = signedDelivery(TEST_CLIENT_SECRET, { appId: 'ws_second' });
+    expect(await (await post(d.body, d.signature)).json()).toMatchObject({ dropped: 'disconnected' }); // signed OK
+    // Signed with a registered secret, but not the one of the app this workspace installed: forged for it.
+    const forged = signedDelivery(TEST_CLIENT_SECRET, { appId: 'ws_third' });
+    expect((await post(forged.body, forged.signature)).status).toBe(401);
   });
 
   it('503 when Redis is unreachable, and the delivery is not half-enqueued', async () => {
