@@ -11,6 +11,8 @@ export const WorkerConfig = z.object({
   tokens: z.record(z.string(), z.string()),
   concurrency: z.number().int().positive(),
   maxWaitMs: z.number().int().nonnegative(),
+  burstFraction: z.number().optional(),
+  paceFraction: z.number().optional(),
   limits: z.object({ appPerMinute: z.number(), workspacePerMinute: z.number() }),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
@@ -36,6 +38,11 @@ const Report = z.object({
   delayedMoves: z.number(),
   intercom429: z.number(),
   errors: z.number(),
+  errorKinds: z.record(z.string(), z.number()),
+  /** CPU time (user + system) this process used since the previous report. */
+  cpuMs: z.number(),
+  /** Job attempts (completed, delayed or failed) since the previous report. */
+  attempts: z.number(),
 });
 export type WorkerReport = z.infer<typeof Report>;
 

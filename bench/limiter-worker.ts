@@ -23,17 +23,33 @@ function send(msg: WorkerMessage): void {
 async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: null });
   // No injected clock: the limiter reads Redis TIME, as in production, so all four processes share one clock.
-  const limiter = createRateLimiter({ redis, prefix: cfg.prefix, defaults: cfg.limits });
+  const limiter = createRateLimiter({
+    redis,
+    prefix: cfg.prefix,
+    defaults: cfg.limits,
+    ...(cfg.burstFraction ? { burstFraction: cfg.burstFraction } : {}),
+    ...(cfg.paceFraction ? { paceFraction: cfg.paceFraction } : {}),
+  });
   const pools = createIntercomPools({ connections: 64 });
   const log = pino({ level: 'silent' });
   const clients = new Map<string, IntercomClient>();
-  let report: WorkerReport = {
+  const empty = (): WorkerReport => ({
     type: 'report',
     doneByTenant: {},
     small: [],
     delayedMoves: 0,
     intercom429: 0,
     errors: 0,
+    errorKinds: {},
+    cpuMs: 0,
+    attempts: 0,
+  });
+  let report = empty();
+  let cpuMark = process.cpuUsage();
+  const withCpu = (r: WorkerReport): WorkerReport => {
+    const used = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    return { ...r, cpuMs: (used.user + used.system) / 1000 };
   };
 
   const clientFor = (ws: string, keys: LimitKeys): IntercomClient => {
@@ -60,6 +76,7 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
   const processor = async (job: Job, token: string | undefined): Promise<void> => {
     const data = BenchJob.parse(job.data);
     const keys = { appId: cfg.appId, workspaceId: data.ws };
+    report.attempts += 1;
     try {
       await runJob(job, token, log, async () => {
         try {
@@ -75,31 +92,39 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
       });
     } catch (err) {
       if (err instanceof DelayedError) report.delayedMoves += 1;
-      else report.errors += 1;
+      else {
+        report.errors += 1;
+        const name = err instanceof Error ? (err.message.split(':')[0] ?? err.name) : 'non-error';
+        report.errorKinds[name] = (report.errorKinds[name] ?? 0) + 1;
+      }
       throw err;
     }
     report.doneByTenant[data.ws] = (report.doneByTenant[data.ws] ?? 0) + 1;
     if (data.kind === 'small' && job.id) report.small.push([job.id, Date.now()]);
   };
 
+  // BullMQ leaves a connection it was handed open, so keep it to close ourselves.
+  const workerConnection = redis.duplicate();
   const worker = new Worker(cfg.queue, processor, {
-    connection: redis.duplicate(),
+    connection: workerConnection,
     prefix: cfg.prefix,
     concurrency: cfg.concurrency,
   });
-  worker.on('error', () => {
+  worker.on('error', (err) => {
     report.errors += 1;
+    report.errorKinds[`worker ${err.message}`] = (report.errorKinds[`worker ${err.message}`] ?? 0) + 1;
   });
   const flush = setInterval(() => {
-    send(report);
-    report = { type: 'report', doneByTenant: {}, small: [], delayedMoves: 0, intercom429: 0, errors: 0 };
+    send(withCpu(report));
+    report = empty();
   }, 250);
   await worker.waitUntilReady();
   return async () => {
-    await worker.close(true);
+    await worker.close();
     clearInterval(flush);
-    send(report);
+    send(withCpu(report));
     await pools.close();
+    await workerConnection.quit();
     await redis.quit();
   };
 }
@@ -115,7 +140,8 @@ process.on('message', (raw: unknown) => {
   } else {
     void (stop ?? (async () => undefined))().then(() => {
       send({ type: 'stopped' });
-      process.disconnect();
+      // Exit even if a library left a handle open: the parent waits for this process to end.
+      process.exit(0);
     });
   }
 });

@@ -4,13 +4,13 @@
 // one tenant floods. Figures are recorded by hand in BENCHMARKS.md ("Limiter").
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { windowBudget } from '../src/limiter/token-bucket.js';
+import { DEFAULT_BURST_FRACTION, DEFAULT_PACE_FRACTION, windowBudget } from '../src/limiter/token-bucket.js';
 import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
 import { budgetShare, jainIndex, percentile } from './limiter-metrics.js';
 import { WorkerMessage, type BenchJob, type ParentMessage, type WorkerConfig } from './limiter-protocol.js';
@@ -25,10 +25,14 @@ const { values: argv } = parseArgs({
     'flood-factor': { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '64' },
     'max-wait-ms': { type: 'string', default: '1000' },
-    'ws-per-minute': { type: 'string', default: '600' },
-    'app-per-minute': { type: 'string', default: '1200' },
+    'ws-per-minute': { type: 'string', default: '300' },
+    'app-per-minute': { type: 'string', default: '600' },
     'small-rate': { type: 'string', default: '2' },
     backlog: { type: 'string', default: '1.5' },
+    overload: { type: 'string', default: '1.1' },
+    'flood-rate': { type: 'string', default: '1' },
+    burst: { type: 'string', default: String(DEFAULT_BURST_FRACTION) },
+    pace: { type: 'string', default: String(DEFAULT_PACE_FRACTION) },
   },
 });
 const num = (k: keyof typeof argv): number => {
@@ -47,6 +51,10 @@ const opt = {
   limits: { workspacePerMinute: num('ws-per-minute'), appPerMinute: num('app-per-minute') },
   smallRate: num('small-rate'),
   backlog: num('backlog'),
+  overload: num('overload'),
+  floodRate: num('flood-rate'),
+  burst: num('burst'),
+  pace: num('pace'),
 };
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const APP_ID = 'bench_app';
@@ -55,8 +63,10 @@ interface Tenant {
   ws: string;
   kind: BenchJob['kind'];
   priority: BenchJob['priority'];
-  /** Jobs kept queued (equal, flood) or arrivals per second (small). */
-  target: number;
+  /** Jobs queued at the start. */
+  backlog: number;
+  /** Poisson arrivals per second. */
+  ratePerSec: number;
   enqueued: number;
   done: number;
   nextArrivalMs: number;
@@ -94,12 +104,17 @@ async function main(): Promise<void> {
   const ourBudget = windowBudget(opt.limits.workspacePerMinute, 0.02);
 
   const tenants: Tenant[] = [];
-  const add = (kind: Tenant['kind'], i: number, priority: Tenant['priority'], target: number): void => {
-    tenants.push({ ws: `${kind}${i}`, kind, priority, target, enqueued: 0, done: 0, nextArrivalMs: 0 });
+  const add = (kind: Tenant['kind'], i: number, priority: Tenant['priority'], backlog: number, ratePerSec: number) => {
+    tenants.push({ ws: `${kind}${i}`, kind, priority, backlog, ratePerSec, enqueued: 0, done: 0, nextArrivalMs: 0 });
   };
-  for (let i = 1; i <= opt.equal; i++) add('equal', i, 'action', Math.ceil(opt.backlog * ourBudget));
-  add('flood', 1, 'action', Math.ceil(opt.floodFactor * opt.backlog * ourBudget));
-  for (let i = 1; i <= opt.small; i++) add('small', i, 'reply', opt.smallRate);
+  // Open-loop demand, as webhooks arrive: equal tenants start with a backlog and keep arriving a little faster
+  // than their budget (so they stay saturated); the flood tenant starts with ten times their backlog and arrives
+  // --flood-rate times as fast.
+  const equalBacklog = Math.ceil(opt.backlog * ourBudget);
+  const equalRate = (opt.overload * ourBudget) / (W / 1000);
+  for (let i = 1; i <= opt.equal; i++) add('equal', i, 'action', equalBacklog, equalRate);
+  add('flood', 1, 'action', Math.ceil(opt.floodFactor * equalBacklog), opt.floodRate * equalRate);
+  for (let i = 1; i <= opt.small; i++) add('small', i, 'reply', 0, opt.smallRate);
   const tokens: Record<string, string> = {};
   for (const t of tenants) {
     sandbox.addWorkspace({ appId: t.ws, name: t.ws });
@@ -110,7 +125,8 @@ async function main(): Promise<void> {
 
   const smallEnqueued = new Map<string, number>();
   const smallDone = new Map<string, number>();
-  const totals = { delayedMoves: 0, intercom429: 0, errors: 0 };
+  const totals = { delayedMoves: 0, intercom429: 0, errors: 0, workerCpuMs: 0, attempts: 0 };
+  const errorKinds: Record<string, number> = {};
   const onReport = (m: WorkerMessage): void => {
     if (m.type !== 'report') return;
     for (const [ws, n] of Object.entries(m.doneByTenant)) {
@@ -121,6 +137,9 @@ async function main(): Promise<void> {
     totals.delayedMoves += m.delayedMoves;
     totals.intercom429 += m.intercom429;
     totals.errors += m.errors;
+    totals.workerCpuMs += m.cpuMs;
+    totals.attempts += m.attempts;
+    for (const [k, n] of Object.entries(m.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + n;
   };
   const config: WorkerConfig = {
     redisUrl,
@@ -132,12 +151,24 @@ async function main(): Promise<void> {
     tokens,
     concurrency: opt.concurrency,
     maxWaitMs: opt.maxWaitMs,
+    burstFraction: opt.burst,
+    paceFraction: opt.pace,
     limits: opt.limits,
   };
   const children = await Promise.all(Array.from({ length: opt.workers }, () => forkWorker(config, onReport)));
-  const queue = new Queue(queueName, { connection: redis.duplicate(), prefix });
+  // BullMQ does not close a connection it was handed; without our quit() the process would never exit.
+  const queueConnection = redis.duplicate();
+  const queue = new Queue(queueName, { connection: queueConnection, prefix });
 
+  const redisCpu = async (): Promise<number> => {
+    const info = await redis.info('cpu');
+    const field = (k: string): number => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return field('used_cpu_sys') + field('used_cpu_user');
+  };
+  const redisCpuBefore = await redisCpu();
   const startMs = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const parentCpu = process.cpuUsage();
   const fromMs = Math.ceil((startMs + W) / W) * W; // one full warm-up window
   const toMs = fromMs + Math.ceil(opt.seconds / 10) * W;
   const graceMs = 5_000;
@@ -152,19 +183,20 @@ async function main(): Promise<void> {
     }[] = [];
     for (const t of tenants) {
       const data: BenchJob = { ws: t.ws, kind: t.kind, priority: t.priority };
-      if (t.kind !== 'small') {
-        for (let n = t.target - (t.enqueued - t.done); n > 0; n--, t.enqueued++) {
-          jobs.push({ name: 'call', data, opts: { removeOnComplete: true, removeOnFail: true, attempts: 3 } });
-        }
-        continue;
-      }
+      const small = t.kind === 'small';
+      const opts = { removeOnComplete: true as const, removeOnFail: true as const, attempts: 3 };
+      for (; t.backlog > 0; t.backlog--, t.enqueued++) jobs.push({ name: 'call', data, opts });
       if (t.nextArrivalMs === 0) t.nextArrivalMs = now;
-      // Poisson arrivals, and none after the measured period: the grace period only lets them finish.
-      while (t.nextArrivalMs <= now && now < toMs) {
-        const jobId = `s_${++smallSeq}`;
-        smallEnqueued.set(jobId, now);
-        jobs.push({ name: 'call', data, opts: { jobId, removeOnComplete: true, removeOnFail: true, attempts: 3 } });
-        t.nextArrivalMs += (-Math.log(1 - Math.random()) / t.target) * 1000;
+      // Poisson arrivals. Small tenants stop at the end of the measured period (the grace period only lets them
+      // finish); the others keep flooding until the very end.
+      while (t.nextArrivalMs <= now && (!small || now < toMs)) {
+        t.enqueued++;
+        if (small) {
+          const jobId = `s_${++smallSeq}`;
+          smallEnqueued.set(jobId, now);
+          jobs.push({ name: 'call', data, opts: { ...opts, jobId } });
+        } else jobs.push({ name: 'call', data, opts });
+        t.nextArrivalMs += (-Math.log(1 - Math.random()) / t.ratePerSec) * 1000;
       }
     }
     if (jobs.length > 0) await queue.addBulk(jobs);
@@ -172,6 +204,10 @@ async function main(): Promise<void> {
   }
 
   const stats = sandbox.stats();
+  const loadAfter = loadavg()[0] ?? 0;
+  const parentUsed = process.cpuUsage(parentCpu);
+  const wallMs = Date.now() - startMs;
+  const redisCpuS = (await redisCpu()) - redisCpuBefore;
   await Promise.all(children.map(stopWorker));
   const range = { fromMs, toMs, windowMs: W };
   const equal = tenants.filter((t) => t.kind === 'equal').map((t) => t.ws);
@@ -181,12 +217,16 @@ async function main(): Promise<void> {
   const floodShare = budgetShare(stats.windows, flood, wsWindow, range);
   const smallShare = budgetShare(stats.windows, small, wsWindow, range);
   const delays: number[] = [];
+  // Where in the 10-second window a small tenant's job arrived, in 2-second slices: shows when the queue is long.
+  const byPhase: number[][] = [[], [], [], [], []];
   let unfinished = 0;
   for (const [id, at] of smallEnqueued) {
     if (at < fromMs) continue;
     const done = smallDone.get(id);
     if (done === undefined) unfinished++;
-    delays.push(done === undefined ? Number.POSITIVE_INFINITY : done - at);
+    const d = done === undefined ? Number.POSITIVE_INFINITY : done - at;
+    delays.push(d);
+    byPhase[Math.floor((at % W) / 2_000)]?.push(d);
   }
   const measured429 = stats.windows
     .filter((w) => w.windowStartMs >= fromMs && w.windowStartMs + W <= toMs)
@@ -197,8 +237,8 @@ async function main(): Promise<void> {
   console.log(
     [
       `limiter bench: ${opt.workers} worker processes x ${opt.concurrency} slots, ${cpu.length} CPUs (${cpu[0]?.model ?? '?'})`,
-      `tenants: ${opt.equal} equal (backlog ${tenants[0]?.target ?? 0}), 1 flood (backlog ${tenants[opt.equal]?.target ?? 0}), ${opt.small} small (${opt.smallRate}/s each, reply priority)`,
-      `sandbox limits: ${opt.limits.workspacePerMinute}/min per workspace (${wsWindow} per window), ${opt.limits.appPerMinute}/min per app; limiter budget ${ourBudget}/window (2% margin)`,
+      `tenants: ${opt.equal} equal (backlog ${equalBacklog}, then ${equalRate.toFixed(1)} calls/s), 1 flood (backlog ${Math.ceil(opt.floodFactor * equalBacklog)}, then ${(opt.floodRate * equalRate).toFixed(1)} calls/s), ${opt.small} small (${opt.smallRate}/s each, reply priority); equal and flood use action priority`,
+      `sandbox limits: ${opt.limits.workspacePerMinute}/min per workspace (${wsWindow} per window), ${opt.limits.appPerMinute}/min per app; limiter budget ${ourBudget}/window (2% margin), burst ${opt.burst}, pace ${opt.pace}, max in-run wait ${opt.maxWaitMs} ms`,
       `measured: ${eqShare.windows} whole windows (${(toMs - fromMs) / 1000} s of saturation)`,
       `budget used, equal tenants: mean ${pct(eqShare.mean)}, min ${pct(eqShare.min)}, max ${pct(eqShare.max)} of Intercom's window`,
       `budget used, flood tenant: mean ${pct(floodShare.mean)}, min ${pct(floodShare.min)}`,
@@ -206,12 +246,15 @@ async function main(): Promise<void> {
       `429s: ${measured429} in the measured windows, ${stats.rateLimited} in the whole run (${totals.intercom429} seen by workers)`,
       `Jain's fairness, equal tenants: ${jainIndex(eqShare.perTenant).toFixed(4)} (calls: min ${Math.min(...eqShare.perTenant)}, max ${Math.max(...eqShare.perTenant)})`,
       `small tenants' delay while flooding: p50 ${ms(percentile(delays, 50))}, p95 ${ms(percentile(delays, 95))}, p99 ${ms(percentile(delays, 99))}, max ${ms(percentile(delays, 100))} over ${delays.length} jobs (${unfinished} unfinished)`,
-      `jobs moved to delayed: ${totals.delayedMoves}; other job errors: ${totals.errors}`,
+      `small tenants' p95 by arrival time in the window: ${byPhase.map((xs, i) => `${i * 2}-${i * 2 + 2} s ${ms(percentile(xs, 95))}`).join(', ')}`,
+      `job attempts: ${totals.attempts} (${((totals.attempts / wallMs) * 1000).toFixed(0)}/s), moved to delayed: ${totals.delayedMoves}, other job errors: ${totals.errors} ${JSON.stringify(errorKinds)}`,
+      `CPU: workers ${(totals.workerCpuMs / 1000).toFixed(1)} s (${(totals.workerCpuMs / Math.max(1, totals.attempts)).toFixed(2)} ms per attempt), bench+sandbox process ${((parentUsed.user + parentUsed.system) / 1e6).toFixed(1)} s, Redis ${redisCpuS.toFixed(1)} s (shared server), over ${(wallMs / 1000).toFixed(0)} s wall; 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (other work on the machine included)`,
     ].join('\n'),
   );
 
   await queue.obliterate({ force: true });
   await queue.close();
+  await queueConnection.quit();
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);

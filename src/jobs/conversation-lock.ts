@@ -1,5 +1,6 @@
-// One run at a time per conversation. The lock's owner is the job id, so a retry of the same job (after a
-// crash) takes its own lock back instead of waiting for it to expire.
+// One run at a time per conversation. The owner is one processing attempt (job id + BullMQ lock token), so a
+// stalled job picked up by a second worker cannot run beside the first; the lock is short and renewed while the
+// run is alive, so after a crash the retry waits at most one TTL.
 import type { Redis } from 'ioredis';
 
 const ACQUIRE = `
@@ -10,23 +11,34 @@ if cur == false or cur == ARGV[1] then
 end
 return 0`;
 
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
 export interface ConversationLock {
   acquire(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
+  /** Extends the lock; false when it was lost (expired and taken), and the run must stop. */
+  renew(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
   release(tenantId: string, conversationId: string, owner: string): Promise<void>;
+  readonly ttlMs: number;
   /** When the conversation's state was last fetched by a completed run (ms); bursts older than it coalesce. */
   lastSeen(tenantId: string, conversationId: string): Promise<number>;
   markSeen(tenantId: string, conversationId: string, atMs: number): Promise<void>;
 }
 
 export function createConversationLock(d: { redis: Redis; prefix: string; ttlMs?: number }): ConversationLock {
-  const ttl = d.ttlMs ?? 10 * 60_000;
+  const ttl = d.ttlMs ?? 30_000;
   const lockKey = (t: string, c: string) => `${d.prefix}:conv:lock:${t}:${c}`;
   const seenKey = (t: string, c: string) => `${d.prefix}:conv:seen:${t}:${c}`;
   return {
+    ttlMs: ttl,
+    async renew(t, c, owner) {
+      return (await d.redis.eval(RENEW, 1, lockKey(t, c), owner, String(ttl))) === 1;
+    },
     async acquire(t, c, owner) {
       return (await d.redis.eval(ACQUIRE, 1, lockKey(t, c), owner, String(ttl))) === 1;
     },

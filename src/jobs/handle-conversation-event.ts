@@ -69,11 +69,22 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
     const data = parsed.data;
     const log = d.logger.child({ ...base, tenantId: data.tenantId, conversationId: data.conversationId });
     const owner = job.id ?? data.eventId;
+    const lockOwner = `${owner}:${token ?? 'direct'}`;
 
     return runJob(job, token, log, async () => {
-      if (!(await d.lock.acquire(data.tenantId, data.conversationId, owner))) {
+      if (!(await d.lock.acquire(data.tenantId, data.conversationId, lockOwner))) {
         throw new RateLimitedError('conversation_busy', d.busyRetryMs ?? 2_000);
       }
+      // Renew while the run lives; if the lock is lost anyway (Redis away longer than the TTL), stop the run so
+      // two attempts never write side by side.
+      const alive = new AbortController();
+      const renewal = setInterval(() => {
+        d.lock.renew(data.tenantId, data.conversationId, lockOwner).then(
+          (held) => held || alive.abort(new Error('conversation lock lost')),
+          () => undefined,
+        );
+      }, d.lock.ttlMs / 3);
+      renewal.unref();
       try {
         // A retried or replayed job whose run already started must resume it whatever has happened since: its own
         // writes (a reply that landed before a crash) would otherwise read as "already answered", and a newer run
@@ -111,6 +122,7 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
           task: data.task,
           sinceMs: data.eventCreatedAtMs,
           logger: log,
+          signal: alive.signal,
         });
         await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
         // Sweeps carry the conversation's updated_at, not a delivered event: they must not hide a delivery gap.
@@ -118,7 +130,8 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         log.info({ runId: outcome.runId, stopReason: outcome.stopReason, turns: outcome.turns }, 'agent run finished');
         return outcome;
       } finally {
-        await d.lock.release(data.tenantId, data.conversationId, owner);
+        clearInterval(renewal);
+        await d.lock.release(data.tenantId, data.conversationId, lockOwner);
       }
     });
   };

@@ -124,10 +124,12 @@ describe('exactly-once across a worker crash', () => {
     const modelCallsBefore = h.model.requests().length;
 
     // Fast-forward what time would do: the dead worker's job lock expires after lockDuration (60 s) and its
-    // stalled-check throttle after stalledInterval (30 s). Then BullMQ's own stalled check requeues the job.
+    // stalled-check throttle after stalledInterval (30 s), and its conversation lock after its TTL (30 s). Then
+    // BullMQ's own stalled check requeues the job.
     const redis = createTestRedis();
     const queueKey = `${h.config.DESKPILOT_PREFIX}:${QUEUES.conversations}`;
-    await redis.del(`${queueKey}:${jobId}:lock`, `${queueKey}:stalled-check`);
+    const convLocks = await redis.keys(`${h.config.DESKPILOT_PREFIX}:conv:lock:*`);
+    await redis.del(`${queueKey}:${jobId}:lock`, `${queueKey}:stalled-check`, ...convLocks);
     redis.disconnect();
     worker = new Worker(
       QUEUES.conversations,

@@ -86,6 +86,13 @@ describe('window buckets', () => {
     expect(ttl).toBeLessThanOrEqual(3 * W);
   });
 
+  it('refuses settings that could never work, at construction', () => {
+    expect(() => setup({ safetyMargin: 1 })).toThrow(RangeError);
+    expect(() => setup({ edges: { lateMs: 6_000 } })).toThrow(RangeError);
+    expect(() => setup({ reserves: { background: 1 } })).toThrow(RangeError);
+    expect(() => setup({ defaults: { workspacePerMinute: 5 } })).toThrow(RangeError);
+  });
+
   it('rejects a cost that can never fit', async () => {
     const { limiter } = setup();
     await expect(limiter.take(keys, { cost: 101 })).rejects.toBeInstanceOf(RangeError);
@@ -209,6 +216,15 @@ describe('429 drain', () => {
     expect((await limiter.take(keys, { priority: 'reply' })).ok).toBe(true);
   });
 
+  it('does not condemn the next window when the retry-after was padded past the boundary', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 9_500;
+    await limiter.drain(keys, BASE + W + 500); // e.g. a 1 s minimum retry-after, 500 ms before the reset
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, retryAfterMs: 1_000 });
+    clock.t = BASE + W + 500;
+    expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
+  });
+
   it('can drain only the workspace, leaving a shared app to other tenants', async () => {
     const { limiter } = setup({ appScope: 'global' });
     await limiter.drain(keys, BASE + W, { scope: 'workspace' });
@@ -217,24 +233,58 @@ describe('429 drain', () => {
   });
 });
 
-describe('priorities', () => {
-  it('holds 20% back from background and 5% from actions at the start of a window', async () => {
+describe('priorities and pacing', () => {
+  it('at the start of a window gives replies everything, paces actions and holds more back from background', async () => {
     const { limiter, clock } = setup();
-    clock.t = BASE + 100; // first instant after the early edge: the full reserve applies
-    expect(await takeMany(limiter, 100, { priority: 'background' })).toBe(80);
-    expect(await takeMany(limiter, 100, { priority: 'action' })).toBe(15);
-    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(5);
+    clock.t = BASE + 100; // first instant after the early edge
+    // burst 0.2 of what the reserve leaves: background 0.8 * 0.2 = 16%, action 0.95 * 0.2 = 19%
+    expect(await takeMany(limiter, 100, { priority: 'background' })).toBe(16);
+    expect(await takeMany(limiter, 100, { priority: 'action' })).toBe(3);
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(81);
   });
 
-  it('releases the reserve over the window and says when background may go again', async () => {
+  it('releases the rest linearly over the first half of the window and says when the next call may go', async () => {
     const { limiter, clock } = setup();
     clock.t = BASE + 100;
-    expect(await takeMany(limiter, 80, { priority: 'background' })).toBe(80);
-    // 80 + 1 + 20 * left <= 100  <=>  left <= 0.95  <=>  t >= BASE + 9500 - 0.95 * 9400 = BASE + 570
-    expect(await limiter.take(keys, { priority: 'background' })).toMatchObject({ ok: false, retryAfterMs: 470 });
-    clock.t = BASE + 570;
+    expect(await takeMany(limiter, 16, { priority: 'background' })).toBe(16);
+    // Pace runs over half the usable window ((10000 - 100 - 1000) / 2 = 4450 ms from the early edge):
+    // 17 <= 100 * (0.16 + 0.84 x)  <=>  x >= 0.0119  <=>  t >= BASE + 100 + 52.98
+    expect(await limiter.take(keys, { priority: 'background' })).toMatchObject({ ok: false, retryAfterMs: 53 });
+    clock.t = BASE + 152;
+    expect((await limiter.take(keys, { priority: 'background' })).ok).toBe(false);
+    clock.t = BASE + 153;
     expect((await limiter.take(keys, { priority: 'background' })).ok).toBe(true);
-    clock.t = BASE + W - 500; // the reserve is gone by the late edge
-    expect(await takeMany(limiter, 100, { priority: 'background' })).toBe(19);
+    clock.t = BASE + 4_550; // all of the window is released by mid-window
+    expect(await takeMany(limiter, 100, { priority: 'background' })).toBe(83);
+  });
+});
+
+describe('waitlist', () => {
+  it('spreads a backlog over the windows, and over the paced half of each, instead of one thundering retry', async () => {
+    const { limiter, clock } = setup();
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    const waits: number[] = [];
+    for (let i = 0; i < 250; i++) {
+      const r = await limiter.take(keys, { priority: 'action' });
+      if (!r.ok) waits.push(r.retryAfterMs);
+    }
+    expect(waits).toHaveLength(250);
+    expect(waits).toEqual([...waits].sort((x, y) => x - y)); // first come, first served
+    const inWindow = (from: number) => waits.filter((w) => w >= from && w <= from + 4_450);
+    expect(inWindow(9_100)).toHaveLength(100);
+    expect(inWindow(19_100)).toHaveLength(100);
+    expect(inWindow(29_100)).toHaveLength(50);
+    expect(waits.filter((w) => w === 9_100)).toHaveLength(19); // the unpaced burst
+    expect(waits[99]).toBe(9_100 + 4_450); // the last of window 1 at mid-window
+    // A reply is never queued behind them.
+    expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, retryAfterMs: 9_100 });
+
+    // One window later a hundred have been served; the next caller queues behind the other 150, in window 3.
+    clock.t = BASE + W + 100;
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    const r = await limiter.take(keys, { priority: 'action' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.retryAfterMs).toBeGreaterThanOrEqual(20_000 + 1_700);
+    if (!r.ok) expect(r.retryAfterMs).toBeLessThanOrEqual(20_000 + 1_800);
   });
 });
