@@ -48,6 +48,15 @@ export function createWriteGate(d: {
     async execute(run, call) {
       const { tool: ctx } = run;
       const results: GateResult['results'] = [];
+      const audit = (outcome: 'ok' | 'skipped' | 'shadowed', details: Record<string, unknown>) =>
+        d.audit.record({
+          tenantId: ctx.tenantId,
+          conversationId: ctx.conversationId,
+          runId: run.runId,
+          action: `tool.${call.toolName}`,
+          outcome,
+          details,
+        });
       for (const original of call.actions) {
         const shadow = run.mode === 'shadow';
         const action = shadow
@@ -61,26 +70,25 @@ export function createWriteGate(d: {
         }
 
         const conv = await ctx.client.getConversation(ctx.conversationId, { priority: 'action' });
+        // Read back first: a write that landed before a crash is settled (and audited) even if a teammate has
+        // acted since; only a write still to be sent must stand down for them.
+        if (existing && action.landed(conv, ctx, Math.floor(existing.createdAt.getTime() / 1000))) {
+          await d.ledger.settle(existing.id, 'done', { recovered: true });
+          await audit('ok', {
+            key: action.key,
+            describe: shadow ? original.describe : action.describe,
+            recovered: true,
+          });
+          results.push({ key: action.key, status: 'already_landed', outcome: { recovered: true } });
+          continue;
+        }
         const collision = teammateActivity(conv, ctx.adminId, run.sinceMs);
         if (collision) {
-          await d.audit.record({
-            tenantId: ctx.tenantId,
-            conversationId: ctx.conversationId,
-            runId: run.runId,
-            action: `tool.${call.toolName}`,
-            outcome: 'skipped',
-            details: { key: action.key, reason: 'human_collision' },
-          });
+          await audit('skipped', { key: action.key, reason: 'human_collision' });
           throw new HumanCollisionError(`stood down before ${call.toolName}: ${collision}`);
         }
 
         let ledgerId = existing?.id;
-        if (existing && action.landed(conv, ctx)) {
-          // A crash came between the Intercom call and the outcome row; the write is there, do not send it again.
-          await d.ledger.settle(existing.id, 'done', { recovered: true });
-          results.push({ key: action.key, status: 'already_landed', outcome: { recovered: true } });
-          continue;
-        }
         ledgerId ??= await d.ledger.intent({
           runId: run.runId,
           tenantId: ctx.tenantId,
@@ -92,13 +100,9 @@ export function createWriteGate(d: {
         const outcome = await action.perform(ctx, action.customerVisible ? 'reply' : 'action');
         await d.ledger.settle(ledgerId, 'done', outcome);
         d.metrics.toolCalls.inc({ tool: call.toolName, outcome: shadow ? 'shadowed' : 'ok' });
-        await d.audit.record({
-          tenantId: ctx.tenantId,
-          conversationId: ctx.conversationId,
-          runId: run.runId,
-          action: `tool.${call.toolName}`,
-          outcome: shadow ? 'shadowed' : 'ok',
-          details: { key: action.key, describe: shadow ? original.describe : action.describe },
+        await audit(shadow ? 'shadowed' : 'ok', {
+          key: action.key,
+          describe: shadow ? original.describe : action.describe,
         });
         results.push({ key: action.key, status: shadow ? 'shadowed' : 'done', outcome });
       }

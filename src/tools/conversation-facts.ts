@@ -24,9 +24,28 @@ export function normaliseBody(body: string | null | undefined): string {
   );
 }
 
-export function hasPartByAdmin(conv: IntercomConversation, adminId: string, partType: string, body: string): boolean {
+/** Intercom and our clocks may differ a little; a part this much older than the intent still counts as ours. */
+const CLOCK_SLACK_S = 30;
+
+/**
+ * Did a message with this body by our admin land since the intent was recorded? Earlier identical messages (a
+ * stock phrase from a previous run) do not count, or a reply that was never sent would read as landed.
+ */
+export function hasPartByAdmin(
+  conv: IntercomConversation,
+  adminId: string,
+  partType: string,
+  body: string,
+  sinceS = 0,
+): boolean {
   const want = normaliseBody(body);
-  return parts(conv).some((p) => p.part_type === partType && p.author.id === adminId && normaliseBody(p.body) === want);
+  return parts(conv).some(
+    (p) =>
+      p.part_type === partType &&
+      p.author.id === adminId &&
+      p.created_at >= sinceS - CLOCK_SLACK_S &&
+      normaliseBody(p.body) === want,
+  );
 }
 
 export function hasTag(conv: IntercomConversation, tagId: string): boolean {

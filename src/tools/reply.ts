@@ -30,7 +30,7 @@ export const replyTool = defineTool({
           );
           return { sent: 'comment' };
         },
-        landed: (conv, ctx) => hasPartByAdmin(conv, ctx.adminId, 'comment', body),
+        landed: (conv, ctx, sinceS) => hasPartByAdmin(conv, ctx.adminId, 'comment', body, sinceS),
       },
     ];
   },

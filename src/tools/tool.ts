@@ -26,7 +26,7 @@ export interface WriteAction {
   customerVisible: boolean;
   perform(ctx: ToolContext, priority: CallPriority): Promise<Record<string, unknown>>;
   /** Reading the conversation back: did this write already land? (resume after a crash between call and ledger) */
-  landed(conversation: IntercomConversation, ctx: ToolContext): boolean;
+  landed(conversation: IntercomConversation, ctx: ToolContext, sinceS: number): boolean;
 }
 
 interface ToolBase<I> {

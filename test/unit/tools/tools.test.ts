@@ -70,18 +70,27 @@ describe('write plans', () => {
         part('admin', BOT, 'comment', '<p>See &quot;Refunds&quot; &amp; more</p><p>https://h.example/a/1</p>', 1),
       ],
     });
-    expect(a?.landed(landed, ctx().c)).toBe(true);
-    expect(a?.landed(conversation({}), ctx().c)).toBe(false);
+    expect(a?.landed(landed, ctx().c, 0)).toBe(true);
+    expect(a?.landed(conversation({}), ctx().c, 0)).toBe(false);
     expect(a?.customerVisible).toBe(true);
+  });
+
+  it('an identical message sent before the intent (a stock phrase from an earlier run) is not this write', async () => {
+    const [a] = await plan(replyTool, { body: 'Thanks, we are on it' });
+    const earlier = conversation({ parts: [part('admin', BOT, 'comment', '<p>Thanks, we are on it</p>', 1_000)] });
+    expect(a?.landed(earlier, ctx().c, 1_000 + 3_600)).toBe(false);
+    expect(a?.landed(earlier, ctx().c, 1_000 + 10)).toBe(true); // within the clock slack
   });
 
   it('a note lands only as a note by our admin', async () => {
     const [n] = await plan(addNoteTool, { body: 'Internal' });
-    expect(n?.landed(conversation({ parts: [part('admin', BOT, 'note', '<p>Internal</p>', 1)] }), ctx().c)).toBe(true);
-    expect(n?.landed(conversation({ parts: [part('admin', '9608801', 'note', '<p>Internal</p>', 1)] }), ctx().c)).toBe(
-      false,
+    expect(n?.landed(conversation({ parts: [part('admin', BOT, 'note', '<p>Internal</p>', 1)] }), ctx().c, 0)).toBe(
+      true,
     );
-    expect(n?.landed(conversation({ parts: [part('admin', BOT, 'comment', '<p>Internal</p>', 1)] }), ctx().c)).toBe(
+    expect(
+      n?.landed(conversation({ parts: [part('admin', '9608801', 'note', '<p>Internal</p>', 1)] }), ctx().c, 0),
+    ).toBe(false);
+    expect(n?.landed(conversation({ parts: [part('admin', BOT, 'comment', '<p>Internal</p>', 1)] }), ctx().c, 0)).toBe(
       false,
     );
   });
@@ -89,7 +98,7 @@ describe('write plans', () => {
   it('assign resolves names from the routing table; unknown names are model-fixable errors', async () => {
     const [team] = await plan(assignTool, { team: 'billing' });
     expect(team?.key).toBe('assign:team:5120001');
-    expect(team?.landed(conversation({ teamAssigneeId: '5120001' }), ctx().c)).toBe(true);
+    expect(team?.landed(conversation({ teamAssigneeId: '5120001' }), ctx().c, 0)).toBe(true);
     const [admin] = await plan(assignTool, { teammate: 'tom okafor' });
     expect(admin?.key).toBe('assign:admin:9608802');
     await expect(plan(assignTool, { team: 'Legal' })).rejects.toBeInstanceOf(ToolInputError);
@@ -104,10 +113,10 @@ describe('write plans', () => {
 
   it('close and snooze read back from the state', async () => {
     const [close] = await plan(closeTool, { reason: 'customer_confirmed' });
-    expect(close?.landed(conversation({ state: 'closed' }), ctx().c)).toBe(true);
+    expect(close?.landed(conversation({ state: 'closed' }), ctx().c, 0)).toBe(true);
     const [snooze] = await plan(snoozeTool, { hours: 2, reason: 'waiting' });
-    expect(snooze?.landed(conversation({ state: 'snoozed' }), ctx().c)).toBe(true);
-    expect(snooze?.landed(conversation({}), ctx().c)).toBe(false);
+    expect(snooze?.landed(conversation({ state: 'snoozed' }), ctx().c, 0)).toBe(true);
+    expect(snooze?.landed(conversation({}), ctx().c, 0)).toBe(false);
   });
 
   it('triage lists tags once and creates only the missing ones', async () => {
@@ -132,7 +141,7 @@ describe('write plans', () => {
     const { c, created } = ctx('autonomous', [{ id: '7710004', name: 'vip' }]);
     const [u] = await plan(untagTool, { name: 'VIP' }, c);
     expect(u?.key).toBe('untag:7710004');
-    expect(u?.landed(conversation({ tags: [] }), c)).toBe(true);
+    expect(u?.landed(conversation({ tags: [] }), c, 0)).toBe(true);
     await expect(plan(untagTool, { name: 'missing' }, c)).rejects.toBeInstanceOf(ToolInputError);
     expect(created).toEqual([]);
   });
