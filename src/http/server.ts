@@ -30,6 +30,13 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
     ttlMs: deps.config.WEBHOOK_TENANT_CACHE_MS,
   });
 
+  // Fastify's own logger is off (one root logger per process); unexpected route errors are logged here, once.
+  app.setErrorHandler((err: { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) deps.logger.error({ err, method: req.method, url: req.routeOptions.url }, 'request failed');
+    return reply.code(status).send({ error: status === 500 ? 'internal_error' : 'bad_request' });
+  });
+
   registerIntercomWebhook(app, {
     resolver,
     producer: deps.producer,
@@ -52,8 +59,10 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
       () => (checks.database = 'unreachable'),
     );
     if (checks.database === 'ok') {
-      const pending = await pendingMigrations(deps.db);
-      checks.migrations = pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`;
+      checks.migrations = await pendingMigrations(deps.db).then(
+        (pending) => (pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`),
+        () => 'unknown',
+      );
     }
     const staleAfter = Date.now() - deps.config.PROBE_STALE_AFTER_MS;
     const stale =

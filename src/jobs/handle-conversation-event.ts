@@ -48,8 +48,9 @@ export function needsAgent(conv: IntercomConversation, ownAdminId: string): true
   const after = all.slice(lastCustomer + 1);
   // Teammates' notes are context, not a takeover; their replies, assignments, snoozes and closes are.
   if (after.some((e) => e.type === 'admin' && e.id !== ownAdminId && MESSAGE_PARTS.has(e.part))) return 'human_active';
-  // Anything we did since the customer last wrote (reply, handoff note, routing, tags) means it is handled.
-  if (after.some((e) => e.id === ownAdminId || e.type === 'bot')) return 'own_action';
+  // Anything we did since the customer last wrote (reply, handoff note, routing) means it is handled. Only our
+  // own admin counts: Intercom's Operator, Fin and workflow bots are not us.
+  if (after.some((e) => e.id === ownAdminId)) return 'own_action';
   return true;
 }
 

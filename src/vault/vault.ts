@@ -93,7 +93,12 @@ export function createVault(d: VaultDeps): Vault {
           }
         },
         ...(limiter ? { onRateLimit: (info) => limiter.limiter.observe(keys, info) } : {}),
-        onUnauthorized: (err) => revoke(tenant.id, connection.id, err.intercomCode),
+        // The 401 must surface as CredentialRevokedError even if recording it fails (Postgres away): the local
+        // mark already stops this process, and the probe or the next 401 records it later.
+        onUnauthorized: (err) =>
+          revoke(tenant.id, connection.id, err.intercomCode).catch((cause: unknown) =>
+            log.error({ err: cause, tenantId: tenant.id, connectionId: connection.id }, 'could not record revocation'),
+          ),
         ...(d.onIntercomResponse ? { onResponse: d.onIntercomResponse } : {}),
       },
     });
