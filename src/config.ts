@@ -86,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     if (cfg.LOG_MODEL_CONTENT)
       throw new ConfigError('invalid configuration: LOG_MODEL_CONTENT must be false in production');
+    // Without it the OAuth redirect_uri would come from the request's Host header, which a client controls.
+    if (cfg.INTERCOM_CLIENT_ID && !cfg.PUBLIC_URL) {
+      throw new ConfigError('invalid configuration: PUBLIC_URL: required in production when INTERCOM_CLIENT_ID is set');
+    }
   }
   return Object.freeze(cfg);
 }

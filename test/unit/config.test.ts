@@ -40,4 +40,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'changeme' })).toThrow(/at least 16/);
     expect(() => loadConfig({ NODE_ENV: 'production', INTERCOM_CLIENT_SECRET: 'changeme' })).toThrow(/placeholder/);
   });
+
+  it('requires PUBLIC_URL for OAuth in production, so the redirect never comes from a Host header', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', INTERCOM_CLIENT_ID: 'abc' })).toThrow(/PUBLIC_URL: required/);
+    const ok = loadConfig({ NODE_ENV: 'production', INTERCOM_CLIENT_ID: 'abc', PUBLIC_URL: 'https://dp.example.com' });
+    expect(ok.PUBLIC_URL).toBe('https://dp.example.com');
+  });
 });
