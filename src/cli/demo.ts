@@ -67,7 +67,7 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
   const deps = await buildDeps(config, logger);
   const roles = await startRoles(deps, { serve: true, work: true, migrate: true, port: 0, host: '127.0.0.1' });
   const events = new QueueEvents(QUEUES.conversations, {
-    connection: deps.redis.duplicate(),
+    connection: { ...deps.redis.options },
     prefix: config.DESKPILOT_PREFIX,
   });
   try {

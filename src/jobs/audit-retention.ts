@@ -39,7 +39,7 @@ export async function startAuditRetention(d: RetentionDeps): Promise<{ close(): 
         log.info({ removed, retentionDays: d.retentionDays }, 'audit rows pruned');
         return { removed };
       }),
-    { connection: d.redis.duplicate(), prefix: d.prefix, concurrency: 1 },
+    { connection: { ...d.redis.options }, prefix: d.prefix, concurrency: 1 },
   );
   worker.on('error', (err) => log.error({ err }, 'retention worker connection error'));
   return {

@@ -16,7 +16,9 @@ export function startConversationWorker(deps: Deps, opts: { concurrency?: number
     logger,
   });
   const worker = new Worker(QUEUES.conversations, processor, {
-    connection: deps.redis.duplicate(),
+    // Options, not a client: BullMQ then owns the connection and closes it with the worker (a passed-in client
+    // is treated as shared and left open, which kept processes alive after shutdown).
+    connection: { ...deps.redis.options },
     prefix: deps.config.DESKPILOT_PREFIX,
     concurrency: opts.concurrency ?? deps.config.WORKER_CONCURRENCY,
     // Long model calls must not look stalled; the lock is renewed every lockDuration / 2.

@@ -90,7 +90,7 @@ export async function startConnectionProbe(
         return report;
       });
     },
-    { connection: d.redis.duplicate(), prefix: d.prefix, concurrency: 1 },
+    { connection: { ...d.redis.options }, prefix: d.prefix, concurrency: 1 },
   );
   worker.on('error', (err) => log.error({ err }, 'probe worker connection error'));
   return {

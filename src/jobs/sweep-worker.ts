@@ -144,7 +144,7 @@ export async function startSweeps(deps: Deps, opts: SweepsOptions = {}): Promise
     ...(opts.perPage ? { perPage: opts.perPage } : {}),
   };
   const worker = new Worker(QUEUES.sweeps, createSweepProcessor(d), {
-    connection: deps.redis.duplicate(),
+    connection: { ...deps.redis.options },
     prefix: deps.config.DESKPILOT_PREFIX,
     concurrency: opts.concurrency ?? 4,
   });
