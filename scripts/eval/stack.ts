@@ -14,10 +14,9 @@ import { createLogger } from '../../src/logger.js';
 import { createWorkerRedis, deleteKeysWithPrefix } from '../../src/queue/connections.js';
 import { QUEUES, type ConversationTask } from '../../src/queue/jobs.js';
 import { createIntercomSandbox, type IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_TEAMS } from '../../src/sandbox/intercom-seed-data.js';
 import { createModelSandbox, type ModelSandbox } from '../../src/sandbox/model-sandbox.js';
 import { signedDelivery } from '../../src/sandbox/webhook-events.js';
-import { connectTenant } from '../../src/vault/connect.js';
+import { registerSandboxTenant } from '../../src/sandbox/sandbox-tenant.js';
 
 const CLIENT_SECRET = 'eval_client_secret_not_for_production';
 export const TEAMMATE_ID = '9608801';
@@ -109,22 +108,16 @@ export async function startEvalStack(o: {
   try {
     roles = await startRoles(deps, { serve: true, work: true, migrate: !o.db, port: 0, host: '127.0.0.1' });
     events = new QueueEvents(QUEUES.conversations, {
-      connection: deps.redis.duplicate(),
+      connection: { ...deps.redis.options },
       prefix: config.DESKPILOT_PREFIX,
     });
     await events.waitUntilReady();
-    const app = await deps.tenants.addApp({ name: 'Eval app', clientSecret: CLIENT_SECRET });
-    let tenant = await deps.tenants.addTenant({
-      name: 'Example Shop',
-      workspaceId: SEED_APP_ID,
-      appId: app.id,
-      settings: {
-        teams: SEED_TEAMS.map((t) => ({ id: t.id, name: t.name, handles: `${t.name.toLowerCase()} questions` })),
-        tone: 'warm and concise',
-      },
+    const registered = await registerSandboxTenant(deps, intercom, {
+      appName: 'Eval app',
+      clientSecret: CLIENT_SECRET,
     });
-    const token = intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID);
-    await connectTenant(deps, { tenantId: tenant.id, token, source: 'token' });
+    let tenant = registered.tenant;
+    const token = registered.token;
     const url = roles.url ?? '';
     const queueEvents = events;
 

@@ -9,10 +9,10 @@ import { createLogger } from '../logger.js';
 import { createWorkerRedis, deleteKeysWithPrefix } from '../queue/connections.js';
 import { QUEUES } from '../queue/jobs.js';
 import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID, SEED_TEAMS } from '../sandbox/intercom-seed-data.js';
+import { SEED_CONVERSATION_ID } from '../sandbox/intercom-seed-data.js';
 import { createModelSandbox } from '../sandbox/model-sandbox.js';
 import { signedDelivery } from '../sandbox/webhook-events.js';
-import { connectTenant } from '../vault/connect.js';
+import { registerSandboxTenant } from '../sandbox/sandbox-tenant.js';
 import { startRoles } from './roles.js';
 
 const CLIENT_SECRET = 'demo_client_secret_not_for_production';
@@ -78,20 +78,9 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
       `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (in memory)'}; Redis ${config.REDIS_URL}\n`,
     );
 
-    const app = await deps.tenants.addApp({ name: 'Demo public app', clientSecret: CLIENT_SECRET });
-    const tenant = await deps.tenants.addTenant({
-      name: 'Example Shop',
-      workspaceId: SEED_APP_ID,
-      appId: app.id,
-      settings: {
-        teams: SEED_TEAMS.map((t) => ({ id: t.id, name: t.name, handles: `${t.name.toLowerCase()} questions` })),
-        tone: 'warm and concise',
-      },
-    });
-    await connectTenant(deps, {
-      tenantId: tenant.id,
-      token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),
-      source: 'token',
+    const { tenant } = await registerSandboxTenant(deps, intercom, {
+      appName: 'Demo public app',
+      clientSecret: CLIENT_SECRET,
     });
 
     const post = (body: Buffer, signature: string) =>
