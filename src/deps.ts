@@ -80,7 +80,14 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
   const pools = createIntercomPools();
   const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
   const sweepQueue = new Queue(QUEUES.sweeps, { connection: redis, prefix });
-  const queues: Queue[] = [conversationQueue, sweepQueue];
+  // Maintenance (liveness probe) and retention are listed too, so their failures show in the DLQ tools, the
+  // queue UI and the depth metrics of every role, not only in the process that runs them.
+  const queues: Queue[] = [
+    conversationQueue,
+    sweepQueue,
+    new Queue(QUEUES.maintenance, { connection: redis, prefix }),
+    new Queue(QUEUES.retention, { connection: redis, prefix }),
+  ];
   const producer = createConversationProducer({
     queue: conversationQueue,
     redis: producerRedis,
