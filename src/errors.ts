@@ -140,17 +140,8 @@ export class TokenBudgetError extends AppError {
   readonly retryable = false;
 }
 
-export class ScopeViolationError extends AppError {
-  readonly code = 'scope_violation';
-  readonly retryable = false;
-}
-
 /** A teammate acted on the conversation after the triggering event; the agent stands down. */
 export class HumanCollisionError extends AppError {
   readonly code = 'human_collision';
   readonly retryable = false;
-}
-
-export function errorCode(err: unknown): string {
-  return err instanceof AppError ? err.code : 'internal_error';
 }
