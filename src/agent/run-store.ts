@@ -29,6 +29,8 @@ export interface RunStore {
   ): Promise<void>;
   steps(runId: string): Promise<RunStep[]>;
   listForConversation(tenantId: string, conversationId: string): Promise<AgentRun[]>;
+  /** The run a job started, if any (one indexed lookup; the worker asks on every job). */
+  findByJob(jobId: string): Promise<AgentRun | undefined>;
 }
 
 export function createRunStore(d: { db: Db }): RunStore {
@@ -93,6 +95,9 @@ export function createRunStore(d: { db: Db }): RunStore {
         .execute();
     },
     steps: loadSteps,
+    async findByJob(jobId) {
+      return db.selectFrom('agent_runs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+    },
     async listForConversation(tenantId, conversationId) {
       return db
         .selectFrom('agent_runs')

@@ -90,9 +90,8 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         // A retried or replayed job whose run already started must resume it whatever has happened since: its own
         // writes (a reply that landed before a crash) would otherwise read as "already answered", and a newer run
         // would make it look coalesced, leaving the run half done and its ledger intent unresolved.
-        const resuming = (await d.loop.runs.listForConversation(data.tenantId, data.conversationId)).some(
-          (r) => r.job_id === owner && r.status !== 'completed',
-        );
+        const started = await d.loop.runs.findByJob(owner);
+        const resuming = started !== undefined && started.status !== 'completed';
         if (
           !resuming &&
           data.trigger === 'webhook' &&
