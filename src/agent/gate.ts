@@ -7,7 +7,7 @@ import { HumanCollisionError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import type { Metrics } from '../metrics.js';
 import { noteAction } from '../tools/add-note.js';
-import { parts } from '../tools/conversation-facts.js';
+import { partCount, parts } from '../tools/conversation-facts.js';
 import type { ToolContext, WriteAction } from '../tools/tool.js';
 import type { ActionLedger } from './ledger.js';
 
@@ -72,7 +72,7 @@ export function createWriteGate(d: {
         const conv = await ctx.client.getConversation(ctx.conversationId, { priority: 'action' });
         // Read back first: a write that landed before a crash is settled (and audited) even if a teammate has
         // acted since; only a write still to be sent must stand down for them.
-        if (existing && action.landed(conv, ctx, Math.floor(existing.createdAt.getTime() / 1000))) {
+        if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent))) {
           await d.ledger.settle(existing.id, 'done', { recovered: true });
           await audit('ok', {
             key: action.key,
@@ -95,7 +95,7 @@ export function createWriteGate(d: {
           conversationId: ctx.conversationId,
           tool: call.toolName,
           key,
-          intent: { describe: action.describe, shadow },
+          intent: { describe: action.describe, shadow, partsBefore: partCount(conv) },
         });
         const outcome = await action.perform(ctx, action.customerVisible ? 'reply' : 'action');
         await d.ledger.settle(ledgerId, 'done', outcome);
@@ -109,4 +109,10 @@ export function createWriteGate(d: {
       return { results };
     },
   };
+}
+
+/** The part count stored with an intent; 0 (any matching part counts) for an intent that lacks it. */
+function partsBeforeOf(intent: unknown): number {
+  if (typeof intent !== 'object' || intent === null || !('partsBefore' in intent)) return 0;
+  return typeof intent.partsBefore === 'number' ? intent.partsBefore : 0;
 }

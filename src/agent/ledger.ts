@@ -10,6 +10,7 @@ export interface LedgerEntry {
   id: string;
   status: LedgerStatus;
   outcome: unknown;
+  intent: unknown;
   createdAt: Date;
 }
 
@@ -32,11 +33,13 @@ export function createActionLedger(d: { db: Db }): ActionLedger {
     async find(runId, key) {
       const row = await db
         .selectFrom('action_ledger')
-        .select(['id', 'status', 'outcome', 'created_at'])
+        .select(['id', 'status', 'outcome', 'intent', 'created_at'])
         .where('run_id', '=', runId)
         .where('tool_use_id', '=', key)
         .executeTakeFirst();
-      return row ? { id: row.id, status: row.status, outcome: row.outcome, createdAt: row.created_at } : undefined;
+      return row
+        ? { id: row.id, status: row.status, outcome: row.outcome, intent: row.intent, createdAt: row.created_at }
+        : undefined;
     },
     async intent(e) {
       const id = newId('act');

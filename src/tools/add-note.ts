@@ -12,7 +12,7 @@ export function noteAction(key: string, body: string): WriteAction {
       await ctx.client.reply(ctx.conversationId, { messageType: 'note', adminId: ctx.adminId, body }, { priority });
       return { sent: 'note' };
     },
-    landed: (conv, ctx, sinceS) => hasPartByAdmin(conv, ctx.adminId, 'note', body, sinceS),
+    landed: (conv, ctx, partsBefore) => hasPartByAdmin(conv, ctx.adminId, 'note', body, partsBefore),
   };
 }
 

@@ -24,28 +24,29 @@ export function normaliseBody(body: string | null | undefined): string {
   );
 }
 
-/** Intercom and our clocks may differ a little; a part this much older than the intent still counts as ours. */
-const CLOCK_SLACK_S = 30;
+/** How many parts the conversation has in all (a retrieved conversation returns at most the 500 newest). */
+export function partCount(conv: IntercomConversation): number {
+  return Math.max(conv.conversation_parts?.total_count ?? 0, parts(conv).length);
+}
 
 /**
- * Did a message with this body by our admin land since the intent was recorded? Earlier identical messages (a
- * stock phrase from a previous run) do not count, or a reply that was never sent would read as landed.
+ * Did a message with this body by our admin land after the intent was recorded (when the conversation had
+ * `partsBefore` parts)? Earlier identical messages (a stock phrase from another run) do not count, or a reply
+ * that was never sent would read as landed. Counting parts needs no clock shared with Intercom.
  */
 export function hasPartByAdmin(
   conv: IntercomConversation,
   adminId: string,
   partType: string,
   body: string,
-  sinceS = 0,
+  partsBefore = 0,
 ): boolean {
   const want = normaliseBody(body);
-  return parts(conv).some(
-    (p) =>
-      p.part_type === partType &&
-      p.author.id === adminId &&
-      p.created_at >= sinceS - CLOCK_SLACK_S &&
-      normaliseBody(p.body) === want,
-  );
+  const all = parts(conv);
+  const added = Math.max(0, partCount(conv) - partsBefore);
+  return all
+    .slice(Math.max(0, all.length - added))
+    .some((p) => p.part_type === partType && p.author.id === adminId && normaliseBody(p.body) === want);
 }
 
 export function hasTag(conv: IntercomConversation, tagId: string): boolean {

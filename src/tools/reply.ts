@@ -30,7 +30,7 @@ export const replyTool = defineTool({
           );
           return { sent: 'comment' };
         },
-        landed: (conv, ctx, sinceS) => hasPartByAdmin(conv, ctx.adminId, 'comment', body, sinceS),
+        landed: (conv, ctx, partsBefore) => hasPartByAdmin(conv, ctx.adminId, 'comment', body, partsBefore),
       },
     ];
   },

@@ -26,7 +26,8 @@ export interface WriteAction {
   customerVisible: boolean;
   perform(ctx: ToolContext, priority: CallPriority): Promise<Record<string, unknown>>;
   /** Reading the conversation back: did this write already land? (resume after a crash between call and ledger) */
-  landed(conversation: IntercomConversation, ctx: ToolContext, sinceS: number): boolean;
+  /** `partsBefore`: the conversation's part count when the intent was recorded; only later parts can be this write. */
+  landed(conversation: IntercomConversation, ctx: ToolContext, partsBefore: number): boolean;
 }
 
 interface ToolBase<I> {
