@@ -54,7 +54,11 @@ export function conversation(o: {
     },
     contacts: { type: 'contact.list', contacts: [{ type: 'contact', id: 'c1' }] },
     tags: { type: 'tag.list', tags: (o.tags ?? []).map((t) => ({ type: 'tag', ...t })) },
-    conversation_parts: { type: 'conversation_part.list', conversation_parts: o.parts ?? [], total_count: (o.parts ?? []).length },
+    conversation_parts: {
+      type: 'conversation_part.list',
+      conversation_parts: o.parts ?? [],
+      total_count: (o.parts ?? []).length,
+    },
   } as unknown as IntercomConversation;
 }
 
