@@ -1,6 +1,7 @@
 // Read-only view of a job's agent run for operators (dead-letter `show`): the run row and its stored steps.
 import type { Db } from '../db/database.js';
 import type { AgentRun } from '../db/schema.js';
+import { createRunStore } from './run-store.js';
 
 export interface RunView {
   run: AgentRun;
@@ -9,7 +10,7 @@ export interface RunView {
 }
 
 export async function findRunByJob(db: Db, jobId: string): Promise<RunView | undefined> {
-  const run = await db.selectFrom('agent_runs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+  const run = await createRunStore({ db }).findByJob(jobId);
   if (!run) return undefined;
   const steps = await db
     .selectFrom('run_steps')
