@@ -4,6 +4,8 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createWriteGate } from './agent/gate.js';
+import { createTeamDirectory } from './agent/team-directory.js';
+import { createTokenSpend } from './agent/token-spend.js';
 import { createActionLedger } from './agent/ledger.js';
 import type { LoopDeps } from './agent/loop.js';
 import { createAnthropicModel, type ModelClient } from './agent/model.js';
@@ -115,6 +117,8 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
       audit,
       metrics,
       templates: loadPromptTemplates(),
+      teams: createTeamDirectory(),
+      spend: createTokenSpend({ redis, prefix }),
       limits: {
         maxTurns: config.AGENT_MAX_TURNS,
         tokenBudget: config.AGENT_TOKEN_BUDGET,

@@ -12,6 +12,7 @@ export interface Metrics {
   modelTokens: Counter<'kind'>;
   revocations: Counter;
   deadLetters: Counter<'reason'>;
+  policyRefusals: Counter<'rule'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -72,6 +73,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'deskpilot_dead_letters_total',
       help: 'Jobs dead-lettered by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    policyRefusals: new Counter({
+      name: 'deskpilot_policy_refusals_total',
+      help: 'Agent actions refused by the tenant policy, by rule id',
+      labelNames: ['rule'],
       registers,
     }),
   };

@@ -1,14 +1,23 @@
-// The one gate every write passes (DESIGN "two seams"): mode, human-collision guard, ledger intent, the
-// Intercom call, ledger outcome, audit row. Tools only describe writes; this module performs them.
+// The one gate every write passes (DESIGN "two seams"): policy, mode, human-collision guard, ledger intent, the
+// Intercom call, ledger outcome, audit row. Tools only describe writes; this module checks and performs them.
+// The model is untrusted input: every action is checked against the tenant's policy here, in every mode.
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditInput, AuditLog } from '../audit/audit-log.js';
+
+type AuditOutcome = AuditInput['outcome'];
 import type { TenantMode } from '../db/schema.js';
-import { HumanCollisionError } from '../errors.js';
+import { AppError, HumanCollisionError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
+import type { CallPriority } from '../limiter/priority.js';
 import type { Metrics } from '../metrics.js';
+import { evaluatePolicy } from '../policy/evaluate.js';
+import type { Policy } from '../policy/settings.js';
+import type { PolicyView, RuleId, RunFacts } from '../policy/view.js';
 import { noteAction } from '../tools/add-note.js';
+import { customerText, type ActionSpec } from '../tools/actions.js';
 import { partCount, parts } from '../tools/conversation-facts.js';
-import type { ToolContext, WriteAction } from '../tools/tool.js';
+import { routingTable } from '../tools/routing.js';
+import type { ConversationWriter, ToolContext, WriteAction } from '../tools/tool.js';
 import type { ActionLedger } from './ledger.js';
 
 export interface GateRun {
@@ -17,10 +26,21 @@ export interface GateRun {
   /** Teammate activity at or after this instant (the triggering event) makes the agent stand down. */
   sinceMs: number;
   tool: ToolContext;
+  writer(priority: CallPriority): ConversationWriter;
+  facts: RunFacts;
+  policy: Policy;
+}
+
+export interface GateRefusal {
+  key: string;
+  rule: RuleId;
+  reason: string;
 }
 
 export interface GateResult {
   results: Array<{ key: string; status: 'done' | 'already_landed' | 'shadowed'; outcome: unknown }>;
+  /** Set when the policy refused an action: it and the actions after it in this call were not performed. */
+  refused?: GateRefusal;
 }
 
 export interface WriteGate {
@@ -38,17 +58,62 @@ export function teammateActivity(conv: IntercomConversation, ownAdminId: string,
     : undefined;
 }
 
+/** Ids a customer must never be shown: everything deskpilot or Intercom uses internally to name things. */
+export function internalIds(conv: IntercomConversation, run: GateRun): string[] {
+  const ids = new Set<string>([conv.id, run.runId, run.tool.tenantId, run.tool.adminId]);
+  for (const c of conv.contacts.contacts) ids.add(c.id);
+  for (const p of parts(conv)) if (p.author.type !== 'user' && p.author.type !== 'lead') ids.add(p.author.id);
+  for (const t of conv.tags.tags) ids.add(t.id);
+  for (const t of run.tool.settings.teams ?? []) ids.add(t.id);
+  for (const a of run.tool.settings.admins ?? []) ids.add(a.id);
+  if (conv.team_assignee_id) ids.add(conv.team_assignee_id);
+  if (conv.admin_assignee_id) ids.add(conv.admin_assignee_id);
+  return [...ids].filter((id) => id.length > 0);
+}
+
 export function createWriteGate(d: {
   ledger: ActionLedger;
   audit: AuditLog;
   metrics: Metrics;
   logger: Logger;
+  now?: () => number;
 }): WriteGate {
+  const now = d.now ?? Date.now;
+
+  // Collects what the rules need, reading only what this action's kind is checked against.
+  async function viewFor(spec: ActionSpec, conv: IntercomConversation, run: GateRun): Promise<PolicyView> {
+    const ctx = run.tool;
+    const hasText = customerText(spec) !== undefined;
+    const [contact, routing, replies] = await Promise.all([
+      hasText ? ctx.read.contact() : null,
+      spec.kind === 'assign' ? routingTable(ctx) : { teams: [], admins: [] },
+      spec.kind === 'reply'
+        ? d.ledger.countReplies({
+            runId: run.runId,
+            tenantId: ctx.tenantId,
+            conversationId: ctx.conversationId,
+            since: new Date(now() - 3_600_000),
+          })
+        : { thisRun: 0, lastHour: 0 },
+    ]);
+    return {
+      policy: run.policy,
+      mode: run.mode,
+      ownAdminId: ctx.adminId,
+      conversation: conv,
+      contact,
+      routing,
+      run: run.facts,
+      replies,
+      internalIds: hasText ? internalIds(conv, run) : [],
+    };
+  }
+
   return {
     async execute(run, call) {
       const { tool: ctx } = run;
       const results: GateResult['results'] = [];
-      const audit = (outcome: 'ok' | 'skipped' | 'shadowed', details: Record<string, unknown>) =>
+      const audit = (outcome: AuditOutcome, details: Record<string, unknown>) =>
         d.audit.record({
           tenantId: ctx.tenantId,
           conversationId: ctx.conversationId,
@@ -69,7 +134,7 @@ export function createWriteGate(d: {
           continue;
         }
 
-        const conv = await ctx.client.getConversation(ctx.conversationId, { priority: 'action' });
+        const conv = await ctx.read.conversation();
         // Read back first: a write that landed before a crash is settled (and audited) even if a teammate has
         // acted since; only a write still to be sent must stand down for them.
         if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent))) {
@@ -81,6 +146,30 @@ export function createWriteGate(d: {
           });
           results.push({ key: action.key, status: 'already_landed', outcome: { recovered: true } });
           continue;
+        }
+        // An intent already recorded passed the policy when it was recorded; everything else is checked now, on
+        // what the model asked for (in shadow mode too: a refused proposal is not even described).
+        if (!existing) {
+          const verdict = evaluatePolicy(original.spec, await viewFor(original.spec, conv, run));
+          if (!verdict.ok) {
+            d.metrics.policyRefusals.inc({ rule: verdict.rule });
+            d.metrics.toolCalls.inc({ tool: call.toolName, outcome: 'refused' });
+            await d.audit.record({
+              tenantId: ctx.tenantId,
+              conversationId: ctx.conversationId,
+              runId: run.runId,
+              action: 'policy.refused',
+              outcome: 'refused',
+              details: {
+                tool: call.toolName,
+                key: original.key,
+                kind: original.spec.kind,
+                rule: verdict.rule,
+                reason: verdict.reason,
+              },
+            });
+            return { results, refused: { key: original.key, rule: verdict.rule, reason: verdict.reason } };
+          }
         }
         const collision = teammateActivity(conv, ctx.adminId, run.sinceMs);
         if (collision) {
@@ -95,9 +184,15 @@ export function createWriteGate(d: {
           conversationId: ctx.conversationId,
           tool: call.toolName,
           key,
-          intent: { describe: action.describe, shadow, partsBefore: partCount(conv) },
+          intent: { describe: action.describe, kind: original.spec.kind, shadow, partsBefore: partCount(conv) },
         });
-        const outcome = await action.perform(ctx, action.customerVisible ? 'reply' : 'action');
+        let outcome: Record<string, unknown>;
+        try {
+          outcome = await action.perform(run.writer(action.customerVisible ? 'reply' : 'action'));
+        } catch (err) {
+          await recordFailure(d, { ledgerId, err, audit, key: action.key, tool: call.toolName });
+          throw err;
+        }
         await d.ledger.settle(ledgerId, 'done', outcome);
         d.metrics.toolCalls.inc({ tool: call.toolName, outcome: shadow ? 'shadowed' : 'ok' });
         await audit(shadow ? 'shadowed' : 'ok', {
@@ -109,6 +204,26 @@ export function createWriteGate(d: {
       return { results };
     },
   };
+}
+
+// Intercom answered with a definite refusal (4xx): the write did not land, so the intent is settled as failed.
+// Anything else (timeout, 5xx) may have landed: the intent stays open for the read-back on retry.
+const DEFINITE = new Set(['forbidden', 'not_found', 'conflict', 'invalid_request']);
+
+async function recordFailure(
+  d: { ledger: ActionLedger; metrics: Metrics },
+  f: {
+    ledgerId: string;
+    err: unknown;
+    key: string;
+    tool: string;
+    audit: (outcome: AuditOutcome, details: Record<string, unknown>) => Promise<unknown>;
+  },
+): Promise<void> {
+  const code = f.err instanceof AppError ? f.err.code : 'internal_error';
+  d.metrics.toolCalls.inc({ tool: f.tool, outcome: 'failed' });
+  if (DEFINITE.has(code)) await d.ledger.settle(f.ledgerId, 'failed', { code });
+  await f.audit('failed', { key: f.key, code });
 }
 
 /** The part count stored with an intent; 0 (any matching part counts) for an intent that lacks it. */

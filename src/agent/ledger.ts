@@ -25,6 +25,11 @@ export interface ActionLedger {
     intent: unknown;
   }): Promise<string>;
   settle(id: string, status: Exclude<LedgerStatus, 'intent'>, outcome: unknown): Promise<void>;
+  /** Replies sent or still in flight (not failed): in this run, and on this conversation since `since`. */
+  countReplies(q: { runId: string; tenantId: string; conversationId: string; since: Date }): Promise<{
+    thisRun: number;
+    lastHour: number;
+  }>;
 }
 
 export function createActionLedger(d: { db: Db }): ActionLedger {
@@ -64,6 +69,21 @@ export function createActionLedger(d: { db: Db }): ActionLedger {
         .set({ status, outcome: JSON.stringify(outcome ?? null), updated_at: sql<Date>`now()` })
         .where('id', '=', id)
         .execute();
+    },
+    async countReplies(q) {
+      const rows = await db
+        .selectFrom('action_ledger')
+        .select(['run_id', 'created_at'])
+        .where('tenant_id', '=', q.tenantId)
+        .where('conversation_id', '=', q.conversationId)
+        .where('tool', '=', 'reply')
+        .where('status', '!=', 'failed')
+        .where((eb) => eb.or([eb('run_id', '=', q.runId), eb('created_at', '>=', q.since)]))
+        .execute();
+      return {
+        thisRun: rows.filter((r) => r.run_id === q.runId).length,
+        lastHour: rows.filter((r) => r.created_at >= q.since).length,
+      };
     },
   };
 }

@@ -1,5 +1,6 @@
-// The Claude tool loop for one conversation run: durable (every step stored, resumed on retry), bounded
-// (turns and tokens), scoped (only offered tools run; anything else ends the run and is audited).
+// The Claude tool loop for one conversation run: durable (every step stored, resumed on retry), bounded (turns,
+// a token budget checked before each call, a per-tenant daily cap) and gated (every write passes the policy;
+// three refusals, an exhausted budget or an unoffered tool end the run safely, with a note for teammates).
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Tenant } from '../db/schema.js';
@@ -11,18 +12,30 @@ import {
   IntercomNotFoundError,
   MaxTurnsError,
   ModelRefusedError,
-  TokenBudgetError,
+  RateLimitedError,
 } from '../errors.js';
 import type { IntercomClient } from '../intercom/client.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import type { Metrics } from '../metrics.js';
+import { resolvePolicy, type Policy } from '../policy/settings.js';
 import type { ConversationTask } from '../queue/jobs.js';
+import { noteAction } from '../tools/add-note.js';
 import { buildToolset, type Toolset } from '../tools/registry.js';
 import { ToolInputError, type ToolContext } from '../tools/tool.js';
-import type { WriteGate } from './gate.js';
-import type { ContentBlock, ModelClient, ModelMessage } from './model.js';
+import { bindConversation, type ConversationAccess } from './conversation-access.js';
+import type { GateRun, WriteGate } from './gate.js';
+import type { ContentBlock, ModelClient, ModelMessage, ModelRequest } from './model.js';
 import { renderSystemPrompt, renderTaskPrompt, type PromptTemplates } from './prompts.js';
+import {
+  articleUrlsOf,
+  REFUSAL_PREFIX,
+  refusalsInSteps,
+  runFactsFromSteps,
+  type MutableRunFacts,
+} from './run-facts.js';
 import type { RunStep, RunStore } from './run-store.js';
+import type { TeamDirectory } from './team-directory.js';
+import { estimateTokens, type TokenSpend } from './token-spend.js';
 
 export interface LoopDeps {
   model: ModelClient;
@@ -31,6 +44,8 @@ export interface LoopDeps {
   audit: AuditLog;
   metrics: Metrics;
   templates: PromptTemplates;
+  teams: TeamDirectory;
+  spend: TokenSpend;
   limits: { maxTurns: number; tokenBudget: number; maxOutputTokens: number };
 }
 
@@ -54,7 +69,24 @@ export interface RunOutcome {
   actions: string[];
 }
 
+/** Refusals in one run after which the agent stops and leaves the conversation to teammates. */
+export const MAX_REFUSALS = 3;
+
 const RECOVERABLE = [ToolInputError, IntercomNotFoundError, IntercomInvalidRequestError, IntercomConflictError];
+
+type ToolUse = Extract<ContentBlock, { type: 'tool_use' }>;
+
+interface RunScope {
+  d: LoopDeps;
+  input: RunInput;
+  runId: string;
+  policy: Policy;
+  toolset: Toolset;
+  ctx: ToolContext;
+  access: ConversationAccess;
+  steps: RunStep[];
+  actions: string[];
+}
 
 export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome> {
   const { tenant } = input;
@@ -70,9 +102,16 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
   if (record.run.status === 'completed')
     return { runId, stopReason: record.run.stop_reason ?? 'completed', turns: record.run.turns, actions };
 
-  const toolset = buildToolset(tenant.allowed_tools, tenant.mode);
-  const ctx: ToolContext = {
+  const access = bindConversation({
     client: input.client,
+    conversationId: input.conversation.id,
+    adminId: input.adminId,
+    tenantId: tenant.id,
+    teams: d.teams,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  const ctx: ToolContext = {
+    read: access.read,
     conversationId: input.conversation.id,
     adminId: input.adminId,
     tenantId: tenant.id,
@@ -80,19 +119,31 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     mode: tenant.mode,
     ...(input.signal ? { signal: input.signal } : {}),
   };
+  const s: RunScope = {
+    d,
+    input,
+    runId,
+    policy: resolvePolicy(tenant.settings),
+    toolset: buildToolset(tenant.allowed_tools, tenant.mode),
+    ctx,
+    access,
+    steps,
+    actions,
+  };
   const push = async (step: RunStep) => {
     await d.runs.append(runId, steps.length, step);
     steps.push(step);
   };
   const finish = async (status: 'completed' | 'stopped', stopReason: string): Promise<RunOutcome> => {
     await d.runs.finish(runId, status, stopReason);
-    return { runId, stopReason, turns: steps.filter((s) => s.kind === 'model').length, actions };
+    return { runId, stopReason, turns: steps.filter((st) => st.kind === 'model').length, actions };
   };
 
   if (steps.length === 0) {
+    const workspaceTeams = (tenant.settings.teams ?? []).length > 0 ? [] : await access.read.workspaceTeams();
     await push({
       kind: 'prompt',
-      system: renderSystemPrompt(d.templates, tenant),
+      system: renderSystemPrompt(d.templates, tenant, workspaceTeams),
       user: renderTaskPrompt(d.templates, input.conversation, input.adminId, input.task),
     });
   }
@@ -102,30 +153,29 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     for (;;) {
       const last = steps.at(-1);
       if (last?.kind === 'model') {
-        const uses = last.content.filter(
-          (b): b is Extract<ContentBlock, { type: 'tool_use' }> => b.type === 'tool_use',
-        );
+        const uses = last.content.filter((b): b is ToolUse => b.type === 'tool_use');
         if (last.stopReason === 'tool_use' && uses.length > 0) {
-          const refused = uses.filter((u) => !toolset.get(u.name));
+          const refused = uses.filter((u) => !s.toolset.get(u.name));
           if (refused.length > 0) {
-            await refuse(
-              d,
-              tenant.id,
-              input.conversation.id,
-              runId,
+            await refuseScope(
+              s,
               refused.map((u) => u.name),
             );
             return await finish('stopped', 'scope_violation');
           }
-          const { content, endsRun } = await executeTools(
-            d,
-            toolset,
-            ctx,
-            { runId, mode: tenant.mode, sinceMs: input.sinceMs },
-            uses,
-            actions,
-          );
+          const { content, endsRun } = await executeTools(s, uses);
           await push({ kind: 'tool_results', content });
+          const refusals = refusalsInSteps(steps);
+          if (refusals.length >= MAX_REFUSALS) {
+            await endWithNote(
+              s,
+              'policy_refusals',
+              stopNote(
+                `${refusals.length} of its actions were refused by policy (${[...new Set(refusals)].join(', ')})`,
+              ),
+            );
+            return await finish('stopped', 'policy_refusals');
+          }
           if (endsRun) return await finish('completed', 'handoff');
           continue;
         }
@@ -136,24 +186,25 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
           throw new ModelRefusedError('the model refused to continue this conversation');
         if (last.stopReason !== 'pause_turn') throw new ModelRefusedError(`unexpected stop reason ${last.stopReason}`);
       }
-      const turns = steps.filter((s) => s.kind === 'model').length;
+      const turns = steps.filter((st) => st.kind === 'model').length;
       if (turns >= d.limits.maxTurns)
         throw new MaxTurnsError(`run reached the maximum of ${d.limits.maxTurns} model turns`);
-      if (tokens >= d.limits.tokenBudget)
-        throw new TokenBudgetError(`run used ${tokens} of its ${d.limits.tokenBudget} token budget`);
 
-      const prompt = steps[0];
-      if (prompt?.kind !== 'prompt') throw new Error(`run ${runId} has no prompt step`);
-      const res = await d.model.create({
-        system: prompt.system,
-        tools: toolset.specs(),
-        messages: toMessages(steps),
-        maxTokens: d.limits.maxOutputTokens,
-        ...(input.signal ? { signal: input.signal } : {}),
-      });
+      const request = buildRequest(s);
+      const estimate = estimateTokens(JSON.stringify([request.system, request.tools, request.messages]));
+      // The budget holds before the call: the next request (and its longest answer) must fit in what is left.
+      if (tokens + estimate + d.limits.maxOutputTokens > d.limits.tokenBudget) {
+        input.logger.warn({ runId, used: tokens, estimate, budget: d.limits.tokenBudget }, 'run token budget reached');
+        await endWithNote(s, 'token_budget', stopNote('its token budget for this run would be exceeded'));
+        return await finish('stopped', 'token_budget');
+      }
+      await checkDailyCap(s, estimate);
+      const res = await d.model.create(request);
       await push({ kind: 'model', content: res.content, stopReason: res.stopReason, usage: res.usage });
       await d.runs.addUsage(runId, res.usage);
-      tokens += res.usage.inputTokens + res.usage.outputTokens;
+      const spent = res.usage.inputTokens + res.usage.outputTokens;
+      tokens += spent;
+      await d.spend.add(tenant.id, spent + res.usage.cacheReadTokens + res.usage.cacheWriteTokens);
       d.metrics.modelTokens.inc({ kind: 'input' }, res.usage.inputTokens);
       d.metrics.modelTokens.inc({ kind: 'output' }, res.usage.outputTokens);
       d.metrics.modelTokens.inc({ kind: 'cache_read' }, res.usage.cacheReadTokens);
@@ -169,48 +220,95 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
   }
 }
 
+function buildRequest(s: RunScope): ModelRequest {
+  const prompt = s.steps[0];
+  if (prompt?.kind !== 'prompt') throw new Error(`run ${s.runId} has no prompt step`);
+  return {
+    system: prompt.system,
+    tools: s.toolset.specs(),
+    messages: toMessages(s.steps),
+    maxTokens: s.d.limits.maxOutputTokens,
+    ...(s.input.signal ? { signal: s.input.signal } : {}),
+  };
+}
+
+// Past the tenant's daily cap the job waits for the next UTC day, without spending an attempt; the run resumes
+// from its stored steps then.
+async function checkDailyCap(s: RunScope, estimate: number): Promise<void> {
+  const used = await s.d.spend.usedToday(s.input.tenant.id);
+  if (used + estimate <= s.policy.dailyTokens) return;
+  const waitMs = s.d.spend.msUntilReset();
+  s.input.logger.warn(
+    { runId: s.runId, usedToday: used, dailyTokens: s.policy.dailyTokens, retryAfterMs: waitMs },
+    'tenant daily token cap reached; work parked until the next UTC day',
+  );
+  throw new RateLimitedError('daily_token_cap', waitMs);
+}
+
+const stopNote = (why: string) =>
+  `deskpilot stopped working on this conversation: ${why}. A teammate should take it from here.`;
+
+/** Ends the run with a private note for teammates, through the gate like every other write. */
+async function endWithNote(s: RunScope, reason: string, body: string): Promise<void> {
+  const facts = runFactsFromSteps(s.steps, s.input.task);
+  await s.d.gate.execute(gateRun(s, facts), {
+    toolName: 'stop',
+    toolUseId: `stop_${reason}`,
+    actions: [noteAction('note', body)],
+  });
+  s.actions.push(`stop: ${reason}`);
+}
+
+function gateRun(s: RunScope, facts: MutableRunFacts): GateRun {
+  return {
+    runId: s.runId,
+    mode: s.input.tenant.mode,
+    sinceMs: s.input.sinceMs,
+    tool: s.ctx,
+    writer: s.access.writer,
+    facts,
+    policy: s.policy,
+  };
+}
+
 function toMessages(steps: RunStep[]): ModelMessage[] {
-  return steps.flatMap((s): ModelMessage[] => {
-    if (s.kind === 'prompt') return [{ role: 'user', content: s.user }];
-    if (s.kind === 'model')
+  return steps.flatMap((st): ModelMessage[] => {
+    if (st.kind === 'prompt') return [{ role: 'user', content: st.user }];
+    if (st.kind === 'model')
       return [
-        { role: 'assistant', content: s.content.length > 0 ? s.content : [{ type: 'text', text: '(no content)' }] },
+        { role: 'assistant', content: st.content.length > 0 ? st.content : [{ type: 'text', text: '(no content)' }] },
       ];
-    return [{ role: 'user', content: s.content }];
+    return [{ role: 'user', content: st.content }];
   });
 }
 
-async function refuse(
-  d: LoopDeps,
-  tenantId: string,
-  conversationId: string,
-  runId: string,
-  names: string[],
-): Promise<void> {
-  d.metrics.toolCalls.inc({ tool: 'out_of_scope', outcome: 'refused' }, names.length);
-  await d.audit.record({
-    tenantId,
-    conversationId,
-    runId,
+async function refuseScope(s: RunScope, names: string[]): Promise<void> {
+  s.d.metrics.toolCalls.inc({ tool: 'out_of_scope', outcome: 'refused' }, names.length);
+  s.d.metrics.policyRefusals.inc({ rule: 'scope.tool' }, names.length);
+  await s.d.audit.record({
+    tenantId: s.input.tenant.id,
+    conversationId: s.input.conversation.id,
+    runId: s.runId,
     action: 'tool.out_of_scope',
     outcome: 'refused',
-    details: { tools: names },
+    details: { rule: 'scope.tool', tools: names },
   });
 }
 
-async function executeTools(
-  d: LoopDeps,
-  toolset: Toolset,
-  ctx: ToolContext,
-  run: { runId: string; mode: Tenant['mode']; sinceMs: number },
-  uses: Array<Extract<ContentBlock, { type: 'tool_use' }>>,
-  actions: string[],
-): Promise<{ content: ContentBlock[]; endsRun: boolean }> {
+async function executeTools(s: RunScope, uses: ToolUse[]): Promise<{ content: ContentBlock[]; endsRun: boolean }> {
+  const { d, ctx } = s;
+  const facts = runFactsFromSteps(s.steps, s.input.task);
+  let refusals = refusalsInSteps(s.steps).length;
   const content: ContentBlock[] = [];
   let endsRun = false;
   for (const use of uses) {
-    const tool = toolset.get(use.name);
+    const tool = s.toolset.get(use.name);
     if (!tool) throw new Error(`tool ${use.name} vanished from the toolset`);
+    // Every tool_use needs a result; once the run is over its refusal limit, the rest are not run.
+    if (refusals >= MAX_REFUSALS) {
+      content.push(errorResult(use.id, 'not run: the run stopped after repeated policy refusals'));
+      continue;
+    }
     const parsed = tool.input.safeParse(use.input);
     if (!parsed.success) {
       d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'invalid_input' });
@@ -225,22 +323,28 @@ async function executeTools(
     try {
       if (tool.kind === 'read') {
         const out = await tool.run(ctx, parsed.data);
+        if (tool.name === 'search_help_center') facts.articleUrls.push(...articleUrlsOf(out));
         d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
         content.push({ type: 'tool_result', tool_use_id: use.id, content: JSON.stringify(out).slice(0, 8_000) });
-      } else {
-        const planned = await tool.plan(ctx, parsed.data);
-        const res = await d.gate.execute(
-          { runId: run.runId, mode: run.mode, sinceMs: run.sinceMs, tool: ctx },
-          { toolName: tool.name, toolUseId: use.id, actions: planned },
-        );
-        actions.push(...planned.map((a) => `${tool.name}: ${a.describe}`));
-        content.push({
-          type: 'tool_result',
-          tool_use_id: use.id,
-          content: JSON.stringify({ ok: true, results: res.results.map((r) => r.status) }),
-        });
-        if (tool.endsRun) endsRun = true;
+        continue;
       }
+      const planned = await tool.plan(ctx, parsed.data);
+      const res = await d.gate.execute(gateRun(s, facts), { toolName: tool.name, toolUseId: use.id, actions: planned });
+      const done = res.results.map((r) => r.key);
+      s.actions.push(...planned.filter((a) => done.includes(a.key)).map((a) => `${tool.name}: ${a.describe}`));
+      if (res.refused) {
+        refusals += 1;
+        content.push(errorResult(use.id, `${REFUSAL_PREFIX} (${res.refused.rule}): ${res.refused.reason}`));
+        continue;
+      }
+      if (tool.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input)
+        facts.triageCategory = String(use.input.category);
+      content.push({
+        type: 'tool_result',
+        tool_use_id: use.id,
+        content: JSON.stringify({ ok: true, results: res.results.map((r) => r.status) }),
+      });
+      if (tool.endsRun) endsRun = true;
     } catch (err) {
       if (!RECOVERABLE.some((E) => err instanceof E)) throw err;
       d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'error' });

@@ -32,14 +32,23 @@ const MODE_RULES: Record<TenantMode, string> = {
     '- Shadow mode: act as you normally would; every action is recorded as a private note for review instead of being carried out.',
 };
 
-export function renderSystemPrompt(t: PromptTemplates, tenant: Tenant): string {
+/**
+ * `workspaceTeams`: the workspace's own teams, listed when the tenant has no routing table (the assign tools and
+ * the policy accept exactly those then).
+ */
+export function renderSystemPrompt(
+  t: PromptTemplates,
+  tenant: Tenant,
+  workspaceTeams: ReadonlyArray<{ name: string }> = [],
+): string {
   const s = tenant.settings;
-  const teams = (s.teams ?? []).map((team) => `- Team ${team.name} (id ${team.id}): ${team.handles}`).join('\n');
+  const configured = (s.teams ?? []).map((team) => `- Team ${team.name}: ${team.handles}`);
+  const teams = (configured.length > 0 ? configured : workspaceTeams.map((team) => `- Team ${team.name}`)).join('\n');
   return fill(t.system, {
     tenant_name: tenant.name,
     tone: s.tone ?? 'friendly, clear and brief',
     mode_rules: MODE_RULES[tenant.mode],
-    teams: teams || '- (no routing table configured; hand off to any team by its Intercom name)',
+    teams: teams || '- (no teams: leave routing to teammates with a private note)',
     policies: (
       s.policies ?? [
         'Close a conversation only when the customer confirms it is resolved, or it is spam, or abandoned per policy.',
@@ -68,6 +77,14 @@ function role(authorType: string, authorId: string, ownAdminId: string): 'custom
   return 'teammate';
 }
 
+/** Characters of one part the prompt carries; the rest is cut, saying so, so one huge message cannot eat the budget. */
+export const MAX_PART_CHARS = 2_000;
+
+function capped(text: string): string {
+  if (text.length <= MAX_PART_CHARS) return text;
+  return `${text.slice(0, MAX_PART_CHARS)} [truncated: ${text.length - MAX_PART_CHARS} more characters not shown]`;
+}
+
 export function renderConversation(conv: IntercomConversation, ownAdminId: string, maxParts = 40): string {
   const assignee = conv.admin_assignee_id
     ? `admin:${conv.admin_assignee_id}`
@@ -88,7 +105,7 @@ export function renderConversation(conv: IntercomConversation, ownAdminId: strin
     const who = role(e.author.type, e.author.id, ownAdminId);
     const kind = e.type === 'note' ? ' kind="private_note"' : '';
     lines.push(
-      `<part author="${who}"${kind} at="${new Date(e.at * 1000).toISOString()}">${escapeText(plain(e.body))}</part>`,
+      `<part author="${who}"${kind} at="${new Date(e.at * 1000).toISOString()}">${escapeText(capped(plain(e.body)))}</part>`,
     );
   }
   lines.push('</conversation>');

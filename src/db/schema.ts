@@ -1,5 +1,6 @@
 // Table types for Kysely. Columns mirror the frozen migrations in ./migrations.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PolicySettings } from '../policy/settings.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -24,6 +25,8 @@ export interface TenantSettings {
     enabled?: boolean;
   };
   limits?: { appPerMinute?: number; workspacePerMinute?: number };
+  /** Guardrails the write gate enforces (policy/settings.ts has the defaults). */
+  policy?: PolicySettings;
 }
 
 export interface IntercomAppsTable {

@@ -31,7 +31,13 @@ export const IntercomConversationPart = z.looseObject({
   assigned_to: IntercomReference.nullish(),
 });
 
-export const IntercomTag = z.looseObject({ type: z.string().optional(), id: IntercomId, name: z.string() });
+export const IntercomTag = z.looseObject({
+  type: z.string().optional(),
+  id: IntercomId,
+  name: z.string(),
+  /** On a conversation's tags: who attached it (the policy lets the agent remove only its own). */
+  applied_by: z.looseObject({ type: z.string().optional(), id: IntercomId }).nullish(),
+});
 
 export const IntercomConversation = z.looseObject({
   id: IntercomId,
@@ -103,6 +109,7 @@ export const IntercomContact = z.looseObject({
   external_id: z.string().nullish(),
   role: z.string().optional(),
   email: z.string().nullish(),
+  phone: z.string().nullish(),
   name: z.string().nullish(),
   created_at: unixSeconds.optional(),
   custom_attributes: z.record(z.string(), z.unknown()).optional(),

@@ -64,12 +64,12 @@ function systemText(system: MessagesRequest['system']): string {
   return typeof system === 'string' ? system : system.map((b) => b.text).join('\n');
 }
 
-/** Teams as the agent's system prompt lists them: `- Team <name> (id <id>): <what it handles>`. */
+/** Teams as the agent's system prompt lists them: `- Team <name>[ (id <id>)][: <what it handles>]`. */
 export function parseTeams(system: string): Team[] {
   const teams: Team[] = [];
-  for (const m of system.matchAll(/^\s*[-*]\s*Team\s+(.+?)\s+\(id\s+([^)]+)\)\s*:?\s*(.*)$/gm)) {
+  for (const m of system.matchAll(/^\s*[-*]\s*Team\s+([^:\n(]+?)(?:\s+\(id\s+([^)]+)\))?\s*(?::\s*(.*))?$/gm)) {
     const [, name, id, handles] = m;
-    if (name && id) teams.push({ name: name.trim(), id: id.trim(), handles: (handles ?? '').trim() });
+    if (name) teams.push({ name: name.trim(), id: (id ?? '').trim(), handles: (handles ?? '').trim() });
   }
   return teams;
 }

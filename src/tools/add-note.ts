@@ -1,15 +1,17 @@
 // Private note for teammates; customers never see it.
 import { z } from 'zod';
+import { isCustomerVisible } from './actions.js';
 import { hasPartByAdmin } from './conversation-facts.js';
 import { defineTool, type WriteAction } from './tool.js';
 
 export function noteAction(key: string, body: string): WriteAction {
   return {
     key,
+    spec: { kind: 'note', body },
     describe: `add a private note: "${body}"`,
-    customerVisible: false,
-    perform: async (ctx, priority) => {
-      await ctx.client.reply(ctx.conversationId, { messageType: 'note', adminId: ctx.adminId, body }, { priority });
+    customerVisible: isCustomerVisible('note'),
+    perform: async (w) => {
+      await w.post('note', body);
       return { sent: 'note' };
     },
     landed: (conv, ctx, partsBefore) => hasPartByAdmin(conv, ctx.adminId, 'note', body, partsBefore),
@@ -21,6 +23,7 @@ export const addNoteTool = defineTool({
   name: 'add_note',
   description: 'Add a private note to this conversation for teammates (not visible to the customer).',
   input: z.strictObject({ body: z.string().min(1).max(5_000).describe('The note text.') }),
+  produces: ['note'],
   async plan(_ctx, input) {
     return [noteAction('note', input.body)];
   },

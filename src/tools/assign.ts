@@ -1,22 +1,24 @@
-// Route the conversation to a team or teammate from the tenant's routing table.
+// Route the conversation to a team or teammate from the routing table (or the workspace's teams without one).
 import { z } from 'zod';
+import { isCustomerVisible } from './actions.js';
 import { defineTool, ToolInputError, type WriteAction } from './tool.js';
 import { resolveAdmin, resolveTeam } from './routing.js';
 
-export function assignToTeamAction(team: { id: string; name: string }): WriteAction {
+export function assignAction(assignee: { type: 'team' | 'admin'; id: string; name: string }): WriteAction {
   return {
-    key: `assign:team:${team.id}`,
-    describe: `assign the conversation to team ${team.name}`,
-    customerVisible: false,
-    perform: async (ctx, priority) => {
-      await ctx.client.assign(
-        ctx.conversationId,
-        { adminId: ctx.adminId, assignee: { type: 'team', id: team.id } },
-        { priority },
-      );
-      return { team: team.name };
+    key: `assign:${assignee.type}:${assignee.id}`,
+    spec: { kind: 'assign', assignee },
+    describe:
+      assignee.type === 'team'
+        ? `assign the conversation to team ${assignee.name}`
+        : `assign the conversation to ${assignee.name}`,
+    customerVisible: isCustomerVisible('assign'),
+    perform: async (w) => {
+      await w.assign({ type: assignee.type, id: assignee.id });
+      return { [assignee.type]: assignee.name };
     },
-    landed: (conv) => conv.team_assignee_id === team.id,
+    landed: (conv) =>
+      assignee.type === 'team' ? conv.team_assignee_id === assignee.id : conv.admin_assignee_id === assignee.id,
   };
 }
 
@@ -35,25 +37,10 @@ export const assignTool = defineTool({
         .describe('Teammate name, only when a specific person must take it.'),
     })
     .refine((v) => Boolean(v.team) !== Boolean(v.teammate), 'give exactly one of team or teammate'),
+  produces: ['assign'],
   async plan(ctx, input) {
-    if (input.team) return [assignToTeamAction(await resolveTeam(ctx, input.team))];
+    if (input.team) return [assignAction({ type: 'team', ...(await resolveTeam(ctx, input.team)) })];
     if (!input.teammate) throw new ToolInputError('give exactly one of team or teammate');
-    const admin = await resolveAdmin(ctx, input.teammate);
-    return [
-      {
-        key: `assign:admin:${admin.id}`,
-        describe: `assign the conversation to ${admin.name}`,
-        customerVisible: false,
-        perform: async (c, priority) => {
-          await c.client.assign(
-            c.conversationId,
-            { adminId: c.adminId, assignee: { type: 'admin', id: admin.id } },
-            { priority },
-          );
-          return { admin: admin.name };
-        },
-        landed: (conv) => conv.admin_assignee_id === admin.id,
-      },
-    ];
+    return [assignAction({ type: 'admin', ...(await resolveAdmin(ctx, input.teammate)) })];
   },
 });

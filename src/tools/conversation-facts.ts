@@ -52,3 +52,8 @@ export function hasPartByAdmin(
 export function hasTag(conv: IntercomConversation, tagId: string): boolean {
   return conv.tags.tags.some((t) => t.id === tagId);
 }
+
+export function hasTagNamed(conv: IntercomConversation, name: string): boolean {
+  const want = name.trim().toLowerCase();
+  return conv.tags.tags.some((t) => t.name.trim().toLowerCase() === want);
+}

@@ -8,11 +8,8 @@ export const getContactTool = defineTool({
   description: 'Look up the customer of this conversation (name, email, role, plan attributes).',
   input: z.strictObject({}),
   async run(ctx) {
-    const opts = ctx.signal ? { signal: ctx.signal } : {};
-    const conv = await ctx.client.getConversation(ctx.conversationId, opts);
-    const contactId = conv.contacts.contacts[0]?.id;
-    if (!contactId) return { contact: null };
-    const c = await ctx.client.getContact(contactId, opts);
+    const c = await ctx.read.contact();
+    if (!c) return { contact: null };
     return {
       contact: {
         name: c.name ?? null,

@@ -1,7 +1,7 @@
 // Hand the conversation to humans: a private summary, then assignment to a team. The run ends after it.
 import { z } from 'zod';
 import { noteAction } from './add-note.js';
-import { assignToTeamAction } from './assign.js';
+import { assignAction } from './assign.js';
 import { resolveTeam } from './routing.js';
 import { defineTool } from './tool.js';
 
@@ -14,9 +14,13 @@ export const handoffTool = defineTool({
     team: z.string().min(1).max(100).describe('Team name from the routing table.'),
     summary: z.string().min(1).max(3_000).describe('What the customer needs and what you found, for the teammate.'),
   }),
+  produces: ['note', 'assign'],
   endsRun: true,
   async plan(ctx, input) {
     const team = await resolveTeam(ctx, input.team);
-    return [noteAction('handoff:note', `Handoff to ${team.name}: ${input.summary}`), assignToTeamAction(team)];
+    return [
+      noteAction('handoff:note', `Handoff to ${team.name}: ${input.summary}`),
+      assignAction({ type: 'team', ...team }),
+    ];
   },
 });

@@ -1,7 +1,9 @@
 // Builds a tenant's tool set from its allowed tools and autonomy mode (STYLE B4): the model is offered only
-// these. `assist` removes customer-visible writes; `shadow` keeps them but the gate turns every write into a note.
+// these. `assist` removes tools that can produce a customer-visible action (actions.ts decides which kinds are);
+// `shadow` keeps them but the gate turns every write into a note. The gate enforces both again per action.
 import { z } from 'zod';
 import type { TenantMode } from '../db/schema.js';
+import { isCustomerVisible } from './actions.js';
 import { addNoteTool } from './add-note.js';
 import { assignTool } from './assign.js';
 import { closeTool } from './close.js';
@@ -28,7 +30,10 @@ export const ALL_TOOLS: readonly Tool[] = [
   handoffTool,
 ];
 
-const CUSTOMER_VISIBLE = new Set(['reply', 'close']);
+/** Whether any action this tool can plan reaches the customer. */
+export function canReachCustomer(tool: Tool): boolean {
+  return tool.kind === 'write' && tool.produces.some(isCustomerVisible);
+}
 
 export interface Toolset {
   tools: readonly Tool[];
@@ -39,7 +44,7 @@ export interface Toolset {
 
 export function buildToolset(allowed: readonly string[], mode: TenantMode): Toolset {
   const allow = new Set(allowed);
-  const tools = ALL_TOOLS.filter((t) => allow.has(t.name) && !(mode === 'assist' && CUSTOMER_VISIBLE.has(t.name)));
+  const tools = ALL_TOOLS.filter((t) => allow.has(t.name) && !(mode === 'assist' && canReachCustomer(t)));
   const byName = new Map(tools.map((t) => [t.name, t]));
   const specs = tools.map((t) => {
     const { $schema: _drop, ...schema } = z.toJSONSchema(t.input, { io: 'input' });

@@ -1,5 +1,7 @@
-// Public reply to the customer. Grounded answers cite the Help Center article they used.
+// Public reply to the customer. Grounded answers cite the Help Center article they used; the policy checks that
+// the article came from this run's search and that every link points at an allowed host.
 import { z } from 'zod';
+import { isCustomerVisible } from './actions.js';
 import { hasPartByAdmin } from './conversation-facts.js';
 import { defineTool } from './tool.js';
 
@@ -7,11 +9,15 @@ export const replyTool = defineTool({
   kind: 'write',
   name: 'reply',
   description:
-    'Send a public reply to the customer in this conversation. Be concise and kind. When the answer comes from a Help Center article, cite its title and URL.',
+    'Send a public reply to the customer in this conversation. Be concise and kind. When the answer comes from a Help Center article, cite its title and URL (only URLs that search_help_center returned).',
   input: z.strictObject({
     body: z.string().min(1).max(5_000).describe('The message the customer will read (plain text).'),
-    article_url: z.url().optional().describe('URL of the Help Center article the answer is based on, if any.'),
+    article_url: z
+      .url({ protocol: /^https$/ })
+      .optional()
+      .describe('URL of the Help Center article the answer is based on, exactly as search_help_center returned it.'),
   }),
+  produces: ['reply'],
   async plan(_ctx, input) {
     const body =
       input.article_url && !input.body.includes(input.article_url)
@@ -20,14 +26,11 @@ export const replyTool = defineTool({
     return [
       {
         key: 'reply',
+        spec: { kind: 'reply', body, ...(input.article_url ? { articleUrl: input.article_url } : {}) },
         describe: `reply to the customer: "${body}"`,
-        customerVisible: true,
-        perform: async (ctx, priority) => {
-          await ctx.client.reply(
-            ctx.conversationId,
-            { messageType: 'comment', adminId: ctx.adminId, body },
-            { priority },
-          );
+        customerVisible: isCustomerVisible('reply'),
+        perform: async (w) => {
+          await w.post('comment', body);
           return { sent: 'comment' };
         },
         landed: (conv, ctx, partsBefore) => hasPartByAdmin(conv, ctx.adminId, 'comment', body, partsBefore),

@@ -9,10 +9,7 @@ export const searchHelpCenterTool = defineTool({
     'Search published Help Center articles. Use before answering product or policy questions, and cite what you use.',
   input: z.strictObject({ query: z.string().min(2).max(200).describe('A few key words.') }),
   async run(ctx, input) {
-    const articles = await ctx.client.searchArticles(
-      { phrase: input.query, state: 'published' },
-      ctx.signal ? { signal: ctx.signal } : {},
-    );
+    const articles = await ctx.read.searchArticles(input.query);
     return {
       articles: articles.slice(0, 5).map((a) => ({
         title: a.title,

@@ -1,5 +1,6 @@
-// Snooze until a time, e.g. while waiting for the customer.
+// Snooze for a number of hours, e.g. while waiting for the customer. The policy caps how long.
 import { z } from 'zod';
+import { isCustomerVisible } from './actions.js';
 import { defineTool, ToolInputError } from './tool.js';
 
 const MAX_SNOOZE_HOURS = 24 * 30;
@@ -12,18 +13,20 @@ export const snoozeTool = defineTool({
     hours: z.number().min(0.25).max(MAX_SNOOZE_HOURS).describe('How long to snooze, in hours.'),
     reason: z.string().min(1).max(300).describe('Why, for the audit trail.'),
   }),
+  produces: ['snooze'],
   async plan(_ctx, input) {
     return [
       {
         key: 'snooze',
+        spec: { kind: 'snooze', hours: input.hours },
         describe: `snooze the conversation for ${input.hours} hours (${input.reason})`,
-        customerVisible: false,
-        perform: async (ctx, priority) => {
+        customerVisible: isCustomerVisible('snooze'),
+        perform: async (w) => {
           // Rounded to the hour boundary of the request, so a retried plan asks for the same instant.
-          const until = Math.ceil(Date.now() / 3_600_000) * 3_600 + Math.round(input.hours * 3_600);
-          if (!Number.isFinite(until)) throw new ToolInputError('invalid snooze time');
-          await ctx.client.snooze(ctx.conversationId, { adminId: ctx.adminId, snoozedUntil: until }, { priority });
-          return { snoozedUntil: until };
+          const untilS = Math.ceil(Date.now() / 3_600_000) * 3_600 + Math.round(input.hours * 3_600);
+          if (!Number.isFinite(untilS)) throw new ToolInputError('invalid snooze time');
+          await w.setState({ state: 'snoozed', untilS });
+          return { snoozedUntil: untilS };
         },
         landed: (conv) => conv.state === 'snoozed',
       },

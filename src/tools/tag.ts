@@ -1,8 +1,10 @@
-// Attach or detach a tag by name.
+// Attach or detach a tag by name. A tag the workspace lacks is created by its own gated write first, so the
+// policy sees (and shadow mode only describes) every tag creation.
 import { z } from 'zod';
-import { hasTag } from './conversation-facts.js';
-import { ensureTags, findTag } from './routing.js';
-import { defineTool, ToolInputError, type WriteAction } from './tool.js';
+import { isCustomerVisible } from './actions.js';
+import { hasTag, hasTagNamed } from './conversation-facts.js';
+import { findTag } from './routing.js';
+import { defineTool, ToolInputError, type ToolContext, type WriteAction } from './tool.js';
 
 const TagName = z
   .string()
@@ -10,34 +12,62 @@ const TagName = z
   .max(60)
   .regex(/^[\p{L}\p{N} _:.-]+$/u, 'letters, digits, space, _ : . - only');
 
-export function attachTagAction(tag: { id: string; name: string }): WriteAction {
+function createTagAction(name: string): WriteAction {
   return {
-    key: `tag:${tag.id}`,
+    key: `create-tag:${name.toLowerCase()}`,
+    spec: { kind: 'tag.create', name },
+    describe: `create the workspace tag "${name}"`,
+    customerVisible: isCustomerVisible('tag.create'),
+    perform: async (w) => ({ created: (await w.createTag(name)).id }),
+    // Creation is idempotent in Intercom (POST /tags returns an existing tag), so resending is harmless.
+    landed: () => false,
+  };
+}
+
+/** Attaches by name: the id is resolved when the write runs, since the tag may be created by the action before. */
+function attachTagAction(tag: { name: string; id?: string }): WriteAction {
+  return {
+    key: `tag:${tag.name.toLowerCase()}`,
+    spec: { kind: 'tag.attach', name: tag.name },
     describe: `tag the conversation "${tag.name}"`,
-    customerVisible: false,
-    perform: async (ctx, priority) => {
-      await ctx.client.attachTag(ctx.conversationId, { tagId: tag.id, adminId: ctx.adminId }, { priority });
+    customerVisible: isCustomerVisible('tag.attach'),
+    perform: async (w) => {
+      await w.tag('attach', tag);
       return { tagged: tag.name };
     },
-    landed: (conv) => hasTag(conv, tag.id),
+    landed: (conv) => (tag.id ? hasTag(conv, tag.id) : hasTagNamed(conv, tag.name)),
   };
+}
+
+/** The writes that put these tags on the conversation: creation first for the ones the workspace lacks. */
+export async function tagActions(ctx: ToolContext, names: readonly string[]): Promise<WriteAction[]> {
+  const out: WriteAction[] = [];
+  for (const name of names) {
+    const found = await findTag(ctx, name);
+    if (found) out.push(attachTagAction(found));
+    else out.push(createTagAction(name), attachTagAction({ name }));
+  }
+  return out;
 }
 
 export const tagTool = defineTool({
   kind: 'write',
   name: 'tag',
-  description: 'Attach a tag to this conversation (created if it does not exist).',
+  description:
+    "Attach a tag to this conversation (created if it does not exist). Only tags in the workspace's deskpilot taxonomy are allowed.",
   input: z.strictObject({ name: TagName.describe('Tag name.') }),
+  produces: ['tag.create', 'tag.attach'],
   async plan(ctx, input) {
-    return (await ensureTags(ctx, [input.name])).map(attachTagAction);
+    return tagActions(ctx, [input.name]);
   },
 });
 
 export const untagTool = defineTool({
   kind: 'write',
   name: 'untag',
-  description: 'Remove a tag from this conversation.',
+  description: 'Remove a tag that you added earlier from this conversation.',
   input: z.strictObject({ name: TagName.describe('Tag name.') }),
+  produces: ['tag.detach'],
   async plan(ctx, input) {
     // Never create a tag just to remove it: a tag the workspace lacks is on no conversation.
     const tag = await findTag(ctx, input.name);
@@ -45,10 +75,11 @@ export const untagTool = defineTool({
     return [
       {
         key: `untag:${tag.id}`,
+        spec: { kind: 'tag.detach', name: tag.name, id: tag.id },
         describe: `remove tag "${tag.name}"`,
-        customerVisible: false,
-        perform: async (c, priority) => {
-          await c.client.detachTag(c.conversationId, tag.id, { adminId: c.adminId }, { priority });
+        customerVisible: isCustomerVisible('tag.detach'),
+        perform: async (w) => {
+          await w.tag('detach', tag);
           return { untagged: tag.name };
         },
         landed: (conv) => !hasTag(conv, tag.id),

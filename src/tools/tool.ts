@@ -1,19 +1,46 @@
-// What a tool is: a zod input schema plus either a read, or a plan of writes. Writes never run here: the
-// gate in agent/ performs them (scope, collision guard, ledger, audit), so no tool repeats those steps.
+// What a tool is: a zod input schema plus either a read, or a plan of writes. Tools see the conversation only
+// through a read-only view bound to the job's conversation; writes never run here. The gate in agent/ checks
+// each planned action against the tenant's policy and performs it (ledger, audit), so no tool repeats that.
 import type { z } from 'zod';
-import type { IntercomClient } from '../intercom/client.js';
-import type { IntercomConversation } from '../intercom/schemas.js';
 import type { TenantMode, TenantSettings } from '../db/schema.js';
-import type { CallPriority } from '../limiter/priority.js';
+import type {
+  IntercomArticle,
+  IntercomContact,
+  IntercomConversation,
+  IntercomTag,
+  IntercomTeam,
+} from '../intercom/schemas.js';
+import type { ActionKind, ActionSpec } from './actions.js';
+
+/** The read-only view `plan()` and read tools get: no write methods, and no way to name another conversation. */
+export interface ConversationReader {
+  conversation(): Promise<IntercomConversation>;
+  /** The conversation's customer, or null when it has none. */
+  contact(): Promise<IntercomContact | null>;
+  /** The workspace's tags (to resolve names) and teams (cached; the routing fallback). */
+  workspaceTags(): Promise<IntercomTag[]>;
+  workspaceTeams(): Promise<IntercomTeam[]>;
+  searchArticles(phrase: string): Promise<IntercomArticle[]>;
+}
+
+/** Write methods bound to the job's conversation; only the gate holds one, and hands it to `perform`. */
+export interface ConversationWriter {
+  post(messageType: 'comment' | 'note', body: string): Promise<void>;
+  assign(assignee: { type: 'team' | 'admin'; id: string }): Promise<void>;
+  setState(change: { state: 'closed' } | { state: 'snoozed'; untilS: number }): Promise<void>;
+  /** A tag without an id (created by an earlier action of the same call) is resolved by name. */
+  tag(op: 'attach' | 'detach', tag: { id?: string; name: string }): Promise<void>;
+  /** Creates a workspace tag (Intercom's POST /tags creates or returns the existing one) and returns it. */
+  createTag(name: string): Promise<{ id: string; name: string }>;
+}
 
 export interface ToolContext {
-  client: IntercomClient;
+  read: ConversationReader;
   /** Bound by the worker from the job; never a model input. */
   conversationId: string;
   adminId: string;
   tenantId: string;
   settings: TenantSettings;
-  /** In shadow mode a plan must not write anything either (e.g. create the tags it would attach). */
   mode: TenantMode;
   signal?: AbortSignal;
 }
@@ -21,10 +48,13 @@ export interface ToolContext {
 export interface WriteAction {
   /** Stable within one tool call (e.g. 'reply', 'tag:billing'); part of the ledger key. */
   key: string;
+  /** What the policy checks: the action's kind, target and content. */
+  spec: ActionSpec;
   /** What it would do, in words (shadow-mode notes and audit rows). */
   describe: string;
+  /** Derived from the spec's kind (actions.ts); assist mode refuses these. */
   customerVisible: boolean;
-  perform(ctx: ToolContext, priority: CallPriority): Promise<Record<string, unknown>>;
+  perform(w: ConversationWriter): Promise<Record<string, unknown>>;
   /** Reading the conversation back: did this write already land? (resume after a crash between call and ledger) */
   /** `partsBefore`: the conversation's part count when the intent was recorded; only later parts can be this write. */
   landed(conversation: IntercomConversation, ctx: ToolContext, partsBefore: number): boolean;
@@ -43,6 +73,8 @@ export interface ReadTool<I = unknown> extends ToolBase<I> {
 
 export interface WriteTool<I = unknown> extends ToolBase<I> {
   kind: 'write';
+  /** Every kind of action `plan` may return: the registry offers the tool in assist mode only if none is customer-visible. */
+  produces: readonly ActionKind[];
   /** Resolves names to ids (teams, tags) and returns the writes to perform, in order. */
   plan(ctx: ToolContext, input: I): Promise<WriteAction[]>;
   /** The run stops after this tool (handoff). */

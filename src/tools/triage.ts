@@ -1,7 +1,6 @@
 // Classify the conversation; the result is applied as tags (category, priority, sentiment, language).
 import { z } from 'zod';
-import { ensureTags } from './routing.js';
-import { attachTagAction } from './tag.js';
+import { tagActions } from './tag.js';
 import { defineTool } from './tool.js';
 
 export const TRIAGE_CATEGORIES = [
@@ -28,13 +27,13 @@ export const triageTool = defineTool({
       .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
       .describe('ISO 639-1 code of the customer language, e.g. en, es.'),
   }),
+  produces: ['tag.create', 'tag.attach'],
   async plan(ctx, input) {
-    const names = [
+    return tagActions(ctx, [
       `category:${input.category}`,
       `priority:${input.priority}`,
       `sentiment:${input.sentiment}`,
       `lang:${input.language}`,
-    ];
-    return (await ensureTags(ctx, names)).map(attachTagAction);
+    ]);
   },
 });

@@ -1,6 +1,7 @@
 // The operator-editable part of a tenant: autonomy mode, allowed tools and settings (tone, routing table,
 // policies, sweeps, limits), validated before it reaches the database.
 import { z } from 'zod';
+import { PolicySettingsInput } from '../policy/settings.js';
 import { ALL_TOOLS } from '../tools/registry.js';
 
 const toolNames = ALL_TOOLS.map((t) => t.name);
@@ -36,6 +37,7 @@ export const TenantSettingsInput = z.strictObject({
       workspacePerMinute: z.number().int().min(6).optional(),
     })
     .optional(),
+  policy: PolicySettingsInput.optional(),
 });
 
 export const AllowedTools = z

@@ -1,4 +1,5 @@
-// Bounded, durable runs through the model sandbox (real SDK): turn and token limits dead-letter the job, every
+// Bounded, durable runs through the model sandbox (real SDK): max turns dead-letters the job, the token budget
+// and the daily cap end or park it safely, every
 // stop reason is handled, model 529/429 are retried by BullMQ's backoff only, and a retried job resumes from its
 // stored steps without asking the model again.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -95,16 +96,64 @@ describe('run limits and stop reasons', () => {
 describe('token budget', () => {
   let h: AgentHarness;
   beforeAll(async () => {
-    h = await startAgentHarness({ env: { AGENT_TOKEN_BUDGET: '1000' } });
+    h = await startAgentHarness({ env: { AGENT_TOKEN_BUDGET: '6000', AGENT_MAX_OUTPUT_TOKENS: '256' } });
   });
   afterAll(async () => h?.close());
 
-  it('stops asking the model once the run has spent its budget and dead-letters token_budget', async () => {
+  it('stops before a call that would pass the budget, and hands off with a private note', async () => {
     const id = h.conversation('Please help [[loop]]');
-    const dl = await deadLetter(h, await h.enqueue(id, { attempts: 3 }));
-    expect(dl).toMatchObject({ reason: 'token_budget', attemptsMade: 1 });
+    const result = await h.run(id);
+    expect(result).toMatchObject({ stopReason: 'token_budget' });
     const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
-    expect(run!.input_tokens + run!.output_tokens).toBeGreaterThanOrEqual(1000);
-    expect(run!.turns).toBeLessThan(12);
+    expect(run!.turns).toBeGreaterThan(0);
+    expect(run!.input_tokens + run!.output_tokens).toBeLessThanOrEqual(6000);
+    expect(run).toMatchObject({ status: 'stopped', stop_reason: 'token_budget' });
+    expect(
+      h
+        .botParts(id)
+        .filter((p) => p.part_type === 'note')
+        .at(-1)?.body,
+    ).toMatch(/token budget/);
+  });
+
+  it('a 1 MB customer message never drives a run past the budget', async () => {
+    const id = h.conversation(`My order is late. ${'Lorem ipsum dolor sit amet. '.repeat(37_500)}`);
+    await h.run(id);
+    const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
+    expect(run!.input_tokens + run!.output_tokens).toBeLessThanOrEqual(6000);
+    const sent = h.model.requests().filter((r) => JSON.stringify(r.body).includes(id));
+    expect(sent.length).toBeGreaterThan(0);
+    for (const r of sent) expect(JSON.stringify(r.body)).toContain('more characters not shown');
   });
 });
+
+describe('daily token cap', () => {
+  let h: AgentHarness;
+  beforeAll(async () => {
+    h = await startAgentHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it("parks the tenant's work as a delayed job once the cap is spent, failing nothing", async () => {
+    await h.deps.tenants.updateTenant(h.tenant.id, {
+      settings: { ...h.tenant.settings, policy: { budget: { dailyTokens: 1_000 } } },
+    });
+    await h.deps.loop().spend.add(h.tenant.id, 1_000);
+    const id = h.conversation(BILLING);
+    const jobId = await h.enqueue(id);
+    const job = await waitForState(h, jobId, 'delayed');
+    expect(job.attemptsMade).toBe(0);
+    expect(job.delay).toBeGreaterThan(0);
+    expect(modelCalls(h)).toHaveLength(0);
+    expect(h.logs.join('')).toMatch(/daily token cap reached/);
+  });
+});
+
+async function waitForState(h: AgentHarness, jobId: string, state: string) {
+  for (let i = 0; i < 200; i += 1) {
+    const job = await h.deps.conversationQueue.getJob(jobId);
+    if (job && (await job.getState()) === state) return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${jobId} never reached ${state}`);
+}

@@ -33,7 +33,11 @@ describe('tool scope', () => {
     expect(h.state(id).state).toBe('open');
     const audit = await h.deps.audit.query({ tenantId: h.tenant.id, conversationId: id });
     expect(audit).toEqual([
-      expect.objectContaining({ action: 'tool.out_of_scope', outcome: 'refused', details: { tools: ['close'] } }),
+      expect.objectContaining({
+        action: 'tool.out_of_scope',
+        outcome: 'refused',
+        details: { rule: 'scope.tool', tools: ['close'] },
+      }),
     ]);
     const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
     expect(run).toMatchObject({ status: 'stopped', stop_reason: 'scope_violation' });

@@ -1,7 +1,7 @@
 // Each tool end to end through the scripted model's rules (model sandbox over the real SDK), the real Intercom
 // client against the Intercom sandbox, real Redis and Postgres: what the agent decided is what landed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BOT, startAgentHarness, tagNames, TEAM_ID, type AgentHarness } from './support.js';
+import { BOT, startAgentHarness, tagNames, TEAM_ID, TEAMMATE, type AgentHarness } from './support.js';
 
 describe('tools through the scripted policy', () => {
   let h: AgentHarness;
@@ -59,8 +59,11 @@ describe('tools through the scripted policy', () => {
   });
 
   it('close with a stated reason when the customer confirms it is resolved', async () => {
-    const id = h.conversation('Thank you, that worked! All good now.');
-    await h.run(id);
+    const id = h.conversation('How do I export my data?');
+    h.intercom.addAdminReply(id, TEAMMATE, '<p>Settings, then Export.</p>');
+    h.intercom.addContactReply(id, '<p>Thank you, that worked! All good now.</p>');
+    // The customer's thanks is the trigger: the teammate's answer (same second) came before it.
+    await h.run(id, { eventCreatedAtMs: (Math.floor(Date.now() / 1000) + 1) * 1000 });
     expect(h.state(id).state).toBe('closed');
     const closes = h.writes(id).filter((w) => w.path.endsWith('/parts'));
     expect(closes.map((w) => (w.body as { message_type: string }).message_type)).toEqual(['close']);

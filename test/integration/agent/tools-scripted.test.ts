@@ -41,17 +41,23 @@ describe('tools through a scripted in-process model', () => {
     expect(Number(conv.snoozed_until)).toBeLessThan(Date.now() / 1000 + 26 * 3600);
   });
 
-  it('tag creates a missing tag and attaches it; untag removes it', async () => {
-    const id = h.conversation('Please mark this as VIP.');
+  it('tag creates a missing taxonomy tag (a gated, audited write) and attaches it; untag removes its own', async () => {
+    const id = h.conversation('Please mark this as urgent.');
+    const createsBefore = h.intercom.calls().filter((c) => c.method === 'POST' && c.path === '/tags').length;
     model.script = playbook(
-      toolUse('tag', { name: 'vip' }),
-      toolUse('tag', { name: 'needs-followup' }),
-      toolUse('untag', { name: 'vip' }),
+      toolUse('tag', { name: 'priority:urgent' }),
+      toolUse('tag', { name: 'category:account' }),
+      toolUse('untag', { name: 'priority:urgent' }),
     );
     await h.run(id);
-    expect(tagNames(h.state(id))).toEqual(['needs-followup']);
+    expect(tagNames(h.state(id))).toEqual(['category:account']);
     const paths = h.writes(id).map((w) => `${w.method} ${w.path.replace(`/conversations/${id}`, '')}`);
-    expect(paths).toEqual(['POST /tags', 'POST /tags', 'DELETE /tags/7710004']);
+    expect(paths.slice(0, 2)).toEqual(['POST /tags', 'POST /tags']);
+    expect(paths[2]).toMatch(/^DELETE \/tags\/\d+$/);
+    const creates = h.intercom.calls().filter((c) => c.method === 'POST' && c.path === '/tags').length - createsBefore;
+    const audit = await h.deps.audit.query({ tenantId: h.tenant.id, conversationId: id });
+    const createRows = audit.filter((a) => String(a.details.key).startsWith('create-tag:'));
+    expect(createRows).toHaveLength(creates);
   });
 
   it('get_contact returns the bound conversation customer to the model', async () => {

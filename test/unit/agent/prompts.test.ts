@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeText, renderConversation, renderSystemPrompt, renderTaskPrompt } from '../../../src/agent/prompts.js';
+import {
+  escapeText,
+  MAX_PART_CHARS,
+  renderConversation,
+  renderSystemPrompt,
+  renderTaskPrompt,
+} from '../../../src/agent/prompts.js';
 import { BOT, conversation, part, tenant } from './fixtures.js';
 
 const templates = {
@@ -44,13 +50,29 @@ describe('prompts', () => {
     expect(text).toContain('>m59<');
   });
 
-  it('renders tenant name, teams and the mode rule; no ids beyond the routing table', () => {
+  it('caps each part, saying so, so one enormous message cannot fill the prompt', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const text = renderConversation(conversation({ parts: [part('user', 'c1', 'comment', `<p>${huge}</p>`, 1)] }), BOT);
+    expect(text.length).toBeLessThan(MAX_PART_CHARS + 1_000);
+    expect(text).toContain(`[truncated: ${1_000_000 - MAX_PART_CHARS} more characters not shown]`);
+  });
+
+  it('renders tenant name, teams (names only) and the mode rule', () => {
     const sys = renderSystemPrompt(templates, tenant({ mode: 'assist' }));
     expect(sys).toContain('Agent for Example Shop. Tone: friendly, clear and brief.');
-    expect(sys).toContain('- Team Billing (id 5120001): billing questions');
+    expect(sys).toContain('- Team Billing: billing questions');
+    expect(sys).not.toContain('5120001');
     expect(sys).toMatch(/Assist mode: you may not reply to the customer or close/);
     expect(sys).toMatch(/Close a conversation only when/);
     expect(renderSystemPrompt(templates, tenant({ mode: 'shadow' }))).toMatch(/Shadow mode/);
+  });
+
+  it('lists the workspace teams when the tenant has no routing table', () => {
+    const bare = { ...tenant({ mode: 'autonomous' }), settings: {} };
+    expect(renderSystemPrompt(templates, bare, [{ name: 'Billing' }, { name: 'Technical' }])).toContain(
+      '- Team Billing\n- Team Technical',
+    );
+    expect(renderSystemPrompt(templates, bare)).toContain('(no teams');
   });
 
   it('uses the task instructions of the task, falling back to new_message', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { IntercomClient } from '../../../src/intercom/client.js';
 import { addNoteTool } from '../../../src/tools/add-note.js';
 import { assignTool } from '../../../src/tools/assign.js';
 import { closeTool } from '../../../src/tools/close.js';
@@ -8,23 +7,27 @@ import { handoffTool } from '../../../src/tools/handoff.js';
 import { replyTool } from '../../../src/tools/reply.js';
 import { snoozeTool } from '../../../src/tools/snooze.js';
 import { tagTool, untagTool } from '../../../src/tools/tag.js';
-import type { Tool, ToolContext, WriteAction } from '../../../src/tools/tool.js';
+import type { ConversationReader, Tool, ToolContext, WriteAction } from '../../../src/tools/tool.js';
 import { ToolInputError } from '../../../src/tools/tool.js';
 import { triageTool } from '../../../src/tools/triage.js';
 import { BOT, conversation, part } from '../agent/fixtures.js';
 
-/** Just enough of the Intercom client for plans that resolve tag names; records what would have been written. */
+/** A read-only view with just the workspace tags; plans can only read, so nothing can be created here. */
 function ctx(mode: ToolContext['mode'] = 'autonomous', tags = [{ id: '7710001', name: 'billing' }]) {
-  const created: string[] = [];
-  const client = {
-    listTags: async () => tags.map((t) => ({ type: 'tag', ...t })),
-    createTag: async (name: string) => {
-      created.push(name);
-      return { type: 'tag', id: `new_${created.length}`, name };
+  let listings = 0;
+  const unused = () => Promise.reject(new Error('not read in this test'));
+  const read: ConversationReader = {
+    conversation: unused,
+    contact: unused,
+    workspaceTags: async () => {
+      listings += 1;
+      return tags.map((t) => ({ type: 'tag', ...t }));
     },
-  } as unknown as IntercomClient;
+    workspaceTeams: unused,
+    searchArticles: unused,
+  };
   const c: ToolContext = {
-    client,
+    read,
     conversationId: '215472699001234',
     adminId: BOT,
     tenantId: 'tn_1',
@@ -34,7 +37,7 @@ function ctx(mode: ToolContext['mode'] = 'autonomous', tags = [{ id: '7710001', 
       admins: [{ id: '9608802', name: 'Tom Okafor' }],
     },
   };
-  return { c, created };
+  return { c, listings: () => listings };
 }
 
 async function plan(tool: Tool, input: unknown, c = ctx().c): Promise<WriteAction[]> {
@@ -56,6 +59,9 @@ describe('tool input schemas', () => {
     expect(assignTool.input.safeParse({ team: 'Billing', teammate: 'Tom Okafor' }).success).toBe(false);
     expect(assignTool.input.safeParse({}).success).toBe(false);
     expect(replyTool.input.safeParse({ body: 'hi', article_url: 'javascript-ish' }).success).toBe(false);
+    expect(replyTool.input.safeParse({ body: 'hi', article_url: 'javascript:alert(1)' }).success).toBe(false);
+    expect(replyTool.input.safeParse({ body: 'hi', article_url: 'http://help.example.com/a' }).success).toBe(false);
+    expect(replyTool.input.safeParse({ body: 'hi', article_url: 'https://help.example.com/a' }).success).toBe(true);
   });
 });
 
@@ -125,31 +131,43 @@ describe('write plans', () => {
     expect(snooze?.landed(conversation({}), ctx().c, 0)).toBe(false);
   });
 
-  it('triage lists tags once and creates only the missing ones', async () => {
-    const { c, created } = ctx('autonomous', [{ id: '1', name: 'category:billing' }]);
+  it('triage plans a gated creation for each missing tag, before attaching it', async () => {
+    const { c } = ctx('autonomous', [{ id: '1', name: 'category:billing' }]);
     const actions = await plan(
       triageTool,
       { category: 'billing', priority: 'high', sentiment: 'neutral', language: 'en' },
       c,
     );
-    expect(actions.map((a) => a.key)).toEqual(['tag:1', 'tag:new_1', 'tag:new_2', 'tag:new_3']);
-    expect(created).toEqual(['priority:high', 'sentiment:neutral', 'lang:en']);
+    expect(actions.map((a) => a.key)).toEqual([
+      'tag:category:billing',
+      'create-tag:priority:high',
+      'tag:priority:high',
+      'create-tag:sentiment:neutral',
+      'tag:sentiment:neutral',
+      'create-tag:lang:en',
+      'tag:lang:en',
+    ]);
+    expect(actions.map((a) => a.spec.kind)).toContain('tag.create');
+    expect(actions.every((a) => !a.customerVisible)).toBe(true);
   });
 
-  it('in shadow mode a plan creates nothing, not even a tag', async () => {
-    const { c, created } = ctx('shadow', []);
+  it('a tag the workspace lacks is a creation action, never a side effect of planning', async () => {
+    const { c } = ctx('shadow', []);
     const actions = await plan(tagTool, { name: 'vip' }, c);
-    expect(created).toEqual([]);
-    expect(actions[0]?.describe).toBe('tag the conversation "vip"');
+    expect(actions.map((a) => a.spec)).toEqual([
+      { kind: 'tag.create', name: 'vip' },
+      { kind: 'tag.attach', name: 'vip' },
+    ]);
+    expect(actions[1]?.describe).toBe('tag the conversation "vip"');
   });
 
   it('untag never creates a tag to remove it', async () => {
-    const { c, created } = ctx('autonomous', [{ id: '7710004', name: 'vip' }]);
+    const { c } = ctx('autonomous', [{ id: '7710004', name: 'vip' }]);
     const [u] = await plan(untagTool, { name: 'VIP' }, c);
     expect(u?.key).toBe('untag:7710004');
+    expect(u?.spec).toEqual({ kind: 'tag.detach', name: 'vip', id: '7710004' });
     expect(u?.landed(conversation({ tags: [] }), c, 0)).toBe(true);
     await expect(plan(untagTool, { name: 'missing' }, c)).rejects.toBeInstanceOf(ToolInputError);
-    expect(created).toEqual([]);
   });
 });
 

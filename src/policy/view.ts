@@ -1,0 +1,61 @@
+// What a policy rule may look at: the proposed action and this read-only view, collected by the gate in one
+// place. Rules are pure functions of the two (STYLE P1), so they are tested as tables without I/O.
+import type { TenantMode } from '../db/schema.js';
+import type { IntercomContact, IntercomConversation } from '../intercom/schemas.js';
+import type { ActionSpec } from '../tools/actions.js';
+import type { Policy } from './settings.js';
+
+export type RuleId =
+  | 'scope.tool'
+  | 'scope.assist'
+  | 'volume.length'
+  | 'volume.run'
+  | 'volume.hour'
+  | 'links.scheme'
+  | 'links.host'
+  | 'links.article'
+  | 'leaks.secret'
+  | 'leaks.note'
+  | 'leaks.contact'
+  | 'leaks.internal_id'
+  | 'leaks.system_prompt'
+  | 'close.confirmed'
+  | 'close.abandoned'
+  | 'close.spam'
+  | 'tags.taxonomy'
+  | 'tags.foreign'
+  | 'assign.routing'
+  | 'snooze.max'
+  | 'budget.tokens';
+
+export type Verdict = { ok: true } | { ok: false; rule: RuleId; reason: string };
+
+/** Facts of this run, derived from its stored steps (so a resumed run sees the same ones). */
+export interface RunFacts {
+  task: string;
+  systemPrompt: string;
+  /** Article URLs that search_help_center returned in this run. */
+  articleUrls: readonly string[];
+  /** The category of this run's successful triage, if any. */
+  triageCategory?: string;
+}
+
+export interface PolicyView {
+  policy: Policy;
+  mode: TenantMode;
+  ownAdminId: string;
+  conversation: IntercomConversation;
+  /** Loaded only for actions with customer-visible text. */
+  contact: IntercomContact | null;
+  routing: { teams: ReadonlyArray<{ id: string }>; admins: ReadonlyArray<{ id: string }> };
+  run: RunFacts;
+  /** Customer-visible replies the agent already sent or attempted: in this run, and on this conversation in the last hour. */
+  replies: { thisRun: number; lastHour: number };
+  /** Ids a customer must never be shown (conversation, contacts, admins, teams, tags, tenant, run). */
+  internalIds: readonly string[];
+}
+
+export type Rule = (action: ActionSpec, view: PolicyView) => Verdict;
+
+export const allow: Verdict = { ok: true };
+export const deny = (rule: RuleId, reason: string): Verdict => ({ ok: false, rule, reason });
