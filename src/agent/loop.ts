@@ -311,13 +311,21 @@ async function executeTools(s: RunScope, uses: ToolUse[]): Promise<{ content: Co
     }
     const parsed = tool.input.safeParse(use.input);
     if (!parsed.success) {
+      // Arguments outside the tool's schema (an extra conversation_id, a 1 MB body) are refused like any
+      // policy rule: audited, counted, and returned so the model can fix them.
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      refusals += 1;
       d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'invalid_input' });
-      content.push(
-        errorResult(
-          use.id,
-          `invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-        ),
-      );
+      d.metrics.policyRefusals.inc({ rule: 'scope.input' });
+      await d.audit.record({
+        tenantId: ctx.tenantId,
+        conversationId: ctx.conversationId,
+        runId: s.runId,
+        action: 'policy.refused',
+        outcome: 'refused',
+        details: { tool: tool.name, rule: 'scope.input', reason: issues.slice(0, 300) },
+      });
+      content.push(errorResult(use.id, `${REFUSAL_PREFIX} (scope.input): invalid input: ${issues}`));
       continue;
     }
     try {

@@ -8,6 +8,7 @@ import type { Policy } from './settings.js';
 export type RuleId =
   | 'scope.tool'
   | 'scope.assist'
+  | 'scope.input'
   | 'volume.length'
   | 'volume.run'
   | 'volume.hour'

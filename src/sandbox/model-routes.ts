@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FaultQueue } from './model-faults.js';
 import { FaultSpec } from './model-faults.js';
+import { obeyTurn } from './model-obedient.js';
 import { decideTurn, type PlannedBlock } from './model-policy.js';
 import { countInputTokens, countOutputTokens, type PromptCache } from './model-usage.js';
 import {
@@ -31,12 +32,16 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+export type Persona = 'scripted' | 'obedient';
+
 export interface SandboxState {
   /** null: any non-empty x-api-key is accepted (the default, so anyone can try deskpilot without a key). */
   apiKeyMatches: ((given: string) => boolean) | null;
   /** Whether keyless control routes may answer: only on a loopback address, since they expose every prompt. */
   loopbackOnly: boolean;
   latencyMs: number;
+  /** `obedient`: a compromised model that follows instructions in customer text (model-obedient.ts). */
+  persona: Persona;
   faults: FaultQueue;
   cache: PromptCache;
   recorded: RecordedRequest[];
@@ -104,7 +109,7 @@ async function messages(s: SandboxState, req: FastifyRequest, reply: FastifyRepl
   if (body.stream)
     return answer(400, 'invalid_request_error', 'stream: the model sandbox only answers non-streaming requests');
 
-  const plan = decideTurn(body, s.now);
+  const plan = (s.persona === 'obedient' ? obeyTurn(body) : null) ?? decideTurn(body, s.now);
   const { content, stop } = fitToMaxTokens(withIds(s, plan.content), plan.stopReason, body.max_tokens);
   const response: MessageResponse = {
     id: `msg_${s.newId()}`,
@@ -132,9 +137,11 @@ async function countTokens(req: FastifyRequest, reply: FastifyReply): Promise<Fa
 }
 
 const LatencyBody = z.object({ ms: z.number().int().min(0).max(60_000) });
+const PersonaBody = z.object({ persona: z.enum(['scripted', 'obedient']) });
 
 export interface SandboxControl {
   reset(): void;
+  setPersona(persona: Persona): void;
   failNext(spec: FaultSpec): void;
   setLatency(ms: number): void;
   requests(): RecordedRequest[];
@@ -150,6 +157,12 @@ function controlRoutes(app: FastifyInstance, control: SandboxControl): void {
     const spec = FaultSpec.safeParse(req.body ?? {});
     if (!spec.success) return sendError(reply, 400, 'invalid_request_error', describeIssue(spec.error));
     control.failNext(spec.data);
+    return { ok: true };
+  });
+  app.post('/__sandbox/persona', async (req, reply) => {
+    const body = PersonaBody.safeParse(req.body ?? {});
+    if (!body.success) return sendError(reply, 400, 'invalid_request_error', describeIssue(body.error));
+    control.setPersona(body.data.persona);
     return { ok: true };
   });
   app.post('/__sandbox/latency', async (req, reply) => {

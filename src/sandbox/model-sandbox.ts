@@ -4,10 +4,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { createFaultQueue, type FaultSpec } from './model-faults.js';
-import { registerRoutes, type RecordedRequest, type SandboxState } from './model-routes.js';
+import { registerRoutes, type Persona, type RecordedRequest, type SandboxState } from './model-routes.js';
 import { createPromptCache } from './model-usage.js';
 
-export type { RecordedRequest } from './model-routes.js';
+export type { Persona, RecordedRequest } from './model-routes.js';
 export type { FaultSpec } from './model-faults.js';
 
 export interface ModelSandboxOptions {
@@ -19,6 +19,8 @@ export interface ModelSandboxOptions {
    */
   apiKey?: string;
   latencyMs?: number;
+  /** `obedient`: follow instructions hidden in customer text (a compromised model, for the guardrail tests). */
+  persona?: Persona;
   now?: () => number;
   newId?: () => string;
 }
@@ -29,10 +31,11 @@ export interface ModelSandbox {
   close(): Promise<void>;
   /** Every body received on /v1/*, oldest first. */
   requests(): RecordedRequest[];
-  /** Forget recorded requests, pending faults and the prompt cache; latency goes back to the configured value. */
+  /** Forget recorded requests, pending faults and the prompt cache; latency and persona go back to the configured values. */
   reset(): void;
   failNext(spec: FaultSpec): void;
   setLatency(ms: number): void;
+  setPersona(persona: Persona): void;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -51,6 +54,7 @@ export async function createModelSandbox(opts: ModelSandboxOptions = {}): Promis
     apiKeyMatches: opts.apiKey === undefined ? null : keyMatcher(opts.apiKey),
     loopbackOnly: LOOPBACK.has(host),
     latencyMs: initialLatencyMs,
+    persona: opts.persona ?? 'scripted',
     faults: createFaultQueue(),
     cache: createPromptCache(opts.now ? { now: opts.now } : {}),
     recorded: [],
@@ -64,6 +68,10 @@ export async function createModelSandbox(opts: ModelSandboxOptions = {}): Promis
       state.faults.clear();
       state.cache.clear();
       state.latencyMs = initialLatencyMs;
+      state.persona = opts.persona ?? 'scripted';
+    },
+    setPersona(persona: Persona) {
+      state.persona = persona;
     },
     failNext: (spec: FaultSpec) => state.faults.failNext(spec),
     setLatency(ms: number) {

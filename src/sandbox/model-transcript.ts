@@ -7,6 +7,8 @@ export interface Part {
   author: string;
   at: string;
   text: string;
+  /** `private_note` for teammates' notes; null for messages. */
+  kind: string | null;
 }
 
 export interface Team {
@@ -79,12 +81,23 @@ function parseConversation(text: string): Pick<Transcript, 'conversationId' | 's
   const open = /<conversation\b[^>]*>/.exec(text);
   if (!open) {
     // Not rendered by the agent (someone trying the sandbox by hand): treat the whole message as the customer's.
-    return { conversationId: null, state: null, assignee: null, task, parts: [{ author: 'customer', at: '', text }] };
+    return {
+      conversationId: null,
+      state: null,
+      assignee: null,
+      task,
+      parts: [{ author: 'customer', at: '', text, kind: null }],
+    };
   }
   const parts: Part[] = [];
   for (const m of text.matchAll(/<part\b([^>]*)>([\s\S]*?)<\/part>/g)) {
     const tag = m[1] ?? '';
-    parts.push({ author: attr(tag, 'author') ?? 'unknown', at: attr(tag, 'at') ?? '', text: unescapeXml(m[2] ?? '') });
+    parts.push({
+      author: attr(tag, 'author') ?? 'unknown',
+      at: attr(tag, 'at') ?? '',
+      text: unescapeXml(m[2] ?? ''),
+      kind: attr(tag, 'kind'),
+    });
   }
   return {
     conversationId: attr(open[0], 'id'),
@@ -112,6 +125,11 @@ function exchangesOf(messages: readonly MessageParam[]): Exchange[] {
     }
   }
   return out;
+}
+
+/** The system prompt as plain text. */
+export function systemPromptOf(req: Pick<MessagesRequest, 'system'>): string {
+  return systemText(req.system);
 }
 
 export function readTranscript(req: Pick<MessagesRequest, 'messages' | 'system' | 'tools'>): Transcript {
