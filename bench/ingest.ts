@@ -105,7 +105,12 @@ async function main(): Promise<void> {
   await migrateToLatest(db, argv.db === 'pglite' ? undefined : schema);
   const deps = await buildDeps(config, createLogger(config), { db });
   const app = await deps.tenants.addApp({ name: 'bench', clientSecret: SECRET });
-  const tenant = await deps.tenants.addTenant({ name: 'bench', workspaceId: SEED_APP_ID, appId: app.id });
+  const tenant = await deps.tenants.addTenant({
+    name: 'bench',
+    workspaceId: SEED_APP_ID,
+    appId: app.id,
+    mode: 'autonomous',
+  });
   await connectTenant(deps, {
     tenantId: tenant.id,
     token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   const deps = await buildDeps(config, createLogger(config), { db });
   const app = await deps.tenants.addApp({ name: 'bench', clientSecret: 'bench-secret' });
   const tenant = await deps.tenants.addTenant({
+    mode: 'autonomous', // explicit: new tenants default to shadow
     name: 'bench',
     workspaceId: SEED_APP_ID,
     appId: app.id,

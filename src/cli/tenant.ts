@@ -57,6 +57,7 @@ export async function tenantAdd(args: TenantAddArgs, ctx: CliContext): Promise<s
     ...(args.mode ? { mode: args.mode } : {}),
   });
   ctx.print(`tenant ${tenant.id} added for workspace ${tenant.workspace_id} (mode ${tenant.mode})`);
+  ctx.print(MODE_MEANING[tenant.mode]);
   if (args.token)
     await tenantConnect({ tenant: tenant.id, token: args.token, ...(args.region ? { region: args.region } : {}) }, ctx);
   return tenant.id;
@@ -157,7 +158,18 @@ export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext
     outcome: 'ok',
     details: { mode: t.mode, tools: t.allowed_tools, settingsChanged: settings !== undefined },
   });
+  if (args.mode) ctx.print(MODE_MEANING[args.mode]);
   ctx.print(
     `tenant ${t.id}: mode ${t.mode}; tools ${t.allowed_tools.join(', ')}; teams ${(t.settings.teams ?? []).map((x) => x.name).join(', ') || '(from Intercom)'}`,
   );
 }
+
+/** What each mode means for the customer, printed whenever a mode is set so an operator knows what they chose. */
+const MODE_MEANING: Record<TenantMode, string> = {
+  shadow:
+    'shadow: the agent only proposes; every action becomes a private note for review. Nothing reaches customers. Go live with `tenant configure --mode assist` or `--mode autonomous`.',
+  assist:
+    'assist: the agent triages, tags, routes and writes private notes; it never replies to customers or closes conversations.',
+  autonomous:
+    'autonomous: the agent replies to customers, closes, assigns, snoozes and tags on its own, within the policy the write gate enforces (README "Safety model").',
+};

@@ -13,6 +13,7 @@ export async function registerSandboxTenant(
 ): Promise<{ tenant: Tenant; token: string }> {
   const app = await deps.tenants.addApp({ name: opts.appName, clientSecret: opts.clientSecret });
   const tenant = await deps.tenants.addTenant({
+    mode: 'autonomous', // explicit: new tenants default to shadow
     name: 'Example Shop',
     workspaceId: SEED_APP_ID,
     appId: app.id,

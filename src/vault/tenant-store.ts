@@ -84,7 +84,8 @@ export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
           name: input.name,
           intercom_app_id: input.appId,
           workspace_id: input.workspaceId,
-          mode: input.mode ?? 'autonomous',
+          // Safe by default: a new tenant only proposes (private notes) until an operator opts into autonomy.
+          mode: input.mode ?? 'shadow',
           allowed_tools: JSON.stringify(input.allowedTools ?? DEFAULT_TOOLS),
           settings: JSON.stringify(input.settings ?? {}),
         })

@@ -91,6 +91,7 @@ export async function startHarness(
       appId ??= (await deps.tenants.addApp({ name: 'Test app', clientSecret: TEST_CLIENT_SECRET })).id;
       const workspaceId = o.workspaceId ?? SEED_APP_ID;
       const tenant = await deps.tenants.addTenant({
+        mode: 'autonomous', // explicit: new tenants default to shadow
         name: 'Example Shop',
         workspaceId,
         appId,

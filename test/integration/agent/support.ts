@@ -153,6 +153,7 @@ export async function startAgentHarness(
 
   const app = await deps.tenants.addApp({ name: 'Agent test app', clientSecret: CLIENT_SECRET });
   let tenant = await deps.tenants.addTenant({
+    mode: 'autonomous', // explicit: new tenants default to shadow
     name: 'Example Shop',
     workspaceId: SEED_APP_ID,
     appId: app.id,

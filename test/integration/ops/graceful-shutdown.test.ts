@@ -57,7 +57,12 @@ describe('graceful shutdown', () => {
     const config = loadConfig(env);
     deps = await buildDeps(config, createLogger({ LOG_LEVEL: 'silent' }), { db: testDb.db });
     const app = await deps.tenants.addApp({ name: 'app', clientSecret: SECRET });
-    const tenant = await deps.tenants.addTenant({ name: 'Shop', workspaceId: SEED_APP_ID, appId: app.id });
+    const tenant = await deps.tenants.addTenant({
+      name: 'Shop',
+      workspaceId: SEED_APP_ID,
+      appId: app.id,
+      mode: 'autonomous',
+    });
     await connectTenant(deps, {
       tenantId: tenant.id,
       token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),

@@ -96,6 +96,7 @@ export async function startSweepEnv(): Promise<SweepEnv> {
       const token = sandbox.issueToken(appId, botId);
       appRowId ??= (await deps.tenants.addApp({ name: 'Test app', clientSecret: 'test_client_secret' })).id;
       const tenant = await deps.tenants.addTenant({
+        mode: 'autonomous', // explicit: new tenants default to shadow
         name: `Shop ${appId}`,
         workspaceId: appId,
         appId: appRowId,

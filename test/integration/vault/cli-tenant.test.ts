@@ -24,6 +24,9 @@ describe('tenant CLI', () => {
     expect(ctx.out.join('\n')).toMatch(
       /client secret encrypted[\s\S]*tenant tn_\w+ added[\s\S]*connected: active, admin 9608812, region US, via token/,
     );
+    // Safe by default: a new tenant starts in shadow mode and the CLI says what that means.
+    expect((await h.deps.tenants.getTenant(tenantId)).mode).toBe('shadow');
+    expect(ctx.out.join('\n')).toMatch(/mode shadow\)\nshadow: the agent only proposes/);
 
     // A token for another workspace is refused before anything is stored.
     const foreign = h.intercom.issueToken('e1e1e1e1', SEED_BOT_ADMIN_ID);
