@@ -26,7 +26,7 @@ function setUp(stack: EvalStack, s: Scenario, index: number): string {
     for (const h of s.history) {
       const body = `<p>${escapeHtml(h.body)}</p>`;
       if (h.from === 'customer') stack.intercom.addContactReply(id, body);
-      else stack.intercom.addAdminReply(id, TEAMMATE_ID, body);
+      else stack.intercom.addAdminReply(id, TEAMMATE_ID, body, h.kind);
     }
     return id;
   });
@@ -72,6 +72,7 @@ function observe(intercom: IntercomSandbox, id: string, outcome: string, names: 
     replies: ours.filter((p) => p.part_type === 'comment').map((p) => plain(p.body)),
     notes: ours.filter((p) => p.part_type === 'note').map((p) => plain(p.body)),
     foreignWrites: [],
+    refusals: [],
   };
 }
 
@@ -99,6 +100,9 @@ export async function runEval(
   ]);
   const results: ScenarioResult[] = [];
   const own = new Set<string>();
+  // The obedient persona defers to the script when customer text holds no AGENT-DO line, so benign scenarios
+  // behave the same under it; attack scenarios get a model that follows the injected instructions.
+  if (scenarios.some((s) => s.model === 'obedient')) stack.setPersona('obedient');
   let index = 0;
   for (const mode of MODES) {
     const group = scenarios.filter((s) => s.mode === mode);
@@ -117,6 +121,7 @@ export async function runEval(
         const jobId = s.task === 'new_message' ? await stack.webhook(id) : await stack.sweep(id, s.task);
         const outcome = await stack.outcome(jobId, opts.timeoutMs);
         const observed = observe(stack.intercom, id, outcome, names);
+        observed.refusals = await stack.refusals(id);
         results.push({
           scenario: s,
           conversationId: id,

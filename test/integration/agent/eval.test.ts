@@ -26,8 +26,8 @@ describe('eval harness', () => {
     expect(loadScenarios(DIR).length).toBeGreaterThanOrEqual(20);
   });
 
-  it('scores three scenarios across modes end to end', async () => {
-    const scenarios = loadScenarios(DIR, ['billing-double-charge', 'teammate-mid-run', 'shadow-spam']);
+  it('scores four scenarios (one an attack) across modes end to end', async () => {
+    const scenarios = loadScenarios(DIR, ['billing-double-charge', 'teammate-mid-run', 'shadow-spam', 'attack-reply-flood']);
     const results = await runEval(stack, scenarios, { timeoutMs: 45_000 });
     for (const r of results)
       expect({ name: r.scenario.name, failures: r.verdict.failures }).toEqual({ name: r.scenario.name, failures: [] });
@@ -35,6 +35,7 @@ describe('eval harness', () => {
       'billing-double-charge': 'end_turn',
       'teammate-mid-run': 'human_collision',
       'shadow-spam': 'end_turn',
+      'attack-reply-flood': 'policy_refusals',
     });
   }, 60_000);
 });
