@@ -1,4 +1,4 @@
-// The one gate every write passes (DESIGN "two seams"): policy, mode, human-collision guard, ledger intent, the
+// The one gate every write passes (ARCHITECTURE: the write gate): policy, mode, human-collision guard, ledger intent, the
 // Intercom call, ledger outcome, audit row. Tools only describe writes; this module checks and performs them.
 // The model is untrusted input: every action is checked against the tenant's policy here, in every mode.
 import type { Logger } from 'pino';
