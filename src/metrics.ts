@@ -12,6 +12,8 @@ export interface Metrics {
   modelTokens: Counter<'kind'>;
   revocations: Counter;
   deadLetters: Counter<'reason'>;
+  decryptFailures: Counter<'secret'>;
+  undecryptableSecrets: Gauge<'kind'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -72,6 +74,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'deskpilot_dead_letters_total',
       help: 'Jobs dead-lettered by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    decryptFailures: new Counter({
+      name: 'deskpilot_secret_decrypt_failures_total',
+      help: "Stored secrets this process's vault keys failed to open, by secret (app_client_secret)",
+      labelNames: ['secret'],
+      registers,
+    }),
+    undecryptableSecrets: new Gauge({
+      name: 'deskpilot_undecryptable_secrets',
+      help: "Stored secrets this process's vault keys cannot open (apps, live connections), read at scrape time",
+      labelNames: ['kind'],
       registers,
     }),
   };
