@@ -20,6 +20,8 @@ export const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /** The `work` role's own /healthz, /readyz and /metrics listener (the other roles serve them on PORT). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   PUBLIC_URL: z.url().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().optional(),

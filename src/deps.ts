@@ -22,6 +22,7 @@ import { createProducerRedis, createWorkerRedis } from './queue/connections.js';
 import { QUEUES } from './queue/jobs.js';
 import { createConversationProducer, type ConversationProducer } from './queue/producer.js';
 import { createCipher, createKeyring } from './vault/cipher.js';
+import { createKeySightings, type KeySightings } from './vault/key-sightings.js';
 import { createConnectionStore, type ConnectionStore } from './vault/connection-store.js';
 import { createRevocationBus, type RevocationBus } from './vault/revocation-bus.js';
 import { createTenantStore, type TenantStore } from './vault/tenant-store.js';
@@ -49,6 +50,9 @@ export interface Deps {
   limiter: RateLimiter;
   pools: IntercomPools;
   vault: Vault;
+  /** Id (a hash prefix, not the key) of the master key this process seals with. */
+  vaultKeyId: string;
+  keySightings: KeySightings;
   /** Built lazily: only worker roles need a model. */
   loop(): LoopDeps;
   close(): Promise<void>;
@@ -146,6 +150,8 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
     limiter,
     pools,
     vault,
+    vaultKeyId: cipher.currentKeyId,
+    keySightings: createKeySightings({ redis, prefix }),
     loop,
     async close() {
       await Promise.all(queues.map((q) => q.close().catch(() => undefined)));

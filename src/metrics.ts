@@ -13,6 +13,8 @@ export interface Metrics {
   revocations: Counter;
   deadLetters: Counter<'reason'>;
   policyRefusals: Counter<'rule'>;
+  decryptFailures: Counter<'secret'>;
+  undecryptableSecrets: Gauge<'kind'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -79,6 +81,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       name: 'deskpilot_policy_refusals_total',
       help: 'Agent actions refused by the tenant policy, by rule id',
       labelNames: ['rule'],
+      registers,
+    }),
+    decryptFailures: new Counter({
+      name: 'deskpilot_secret_decrypt_failures_total',
+      help: "Stored secrets this process's vault keys failed to open, by secret (app_client_secret)",
+      labelNames: ['secret'],
+      registers,
+    }),
+    undecryptableSecrets: new Gauge({
+      name: 'deskpilot_undecryptable_secrets',
+      help: "Stored secrets this process's vault keys cannot open (apps, live connections), read at scrape time",
+      labelNames: ['kind'],
       registers,
     }),
   };

@@ -8,7 +8,8 @@ import { startAuditRetention } from '../jobs/audit-retention.js';
 import { startConversationWorker } from '../jobs/conversation-worker.js';
 import { startConnectionProbe } from '../jobs/probe-connections.js';
 import { startSweeps } from '../jobs/sweep-worker.js';
-import { createServer, type ServerOptions } from '../http/server.js';
+import { createOpsServer } from '../http/ops-routes.js';
+import { createServer, readinessFor, type ServerOptions } from '../http/server.js';
 import { assertNoEviction } from '../queue/connections.js';
 
 export interface RoleOptions {
@@ -17,6 +18,8 @@ export interface RoleOptions {
   migrate: boolean;
   port?: number;
   host?: string;
+  /** The `work` role's ops listener (/healthz, /readyz, /metrics); defaults to METRICS_PORT. */
+  metricsPort?: number;
   server?: ServerOptions;
 }
 
@@ -24,6 +27,8 @@ export interface RunningRoles {
   server?: FastifyInstance;
   worker?: Worker;
   url?: string;
+  /** The `work` role's ops listener, when this process does not serve webhooks. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,8 @@ export async function preflight(deps: Deps, migrate: boolean): Promise<void> {
   const pending = await pendingMigrations(deps.db);
   if (pending.length > 0)
     throw new Error(`database migrations not applied: ${pending.join(', ')}; run \`deskpilot migrate\``);
+  // Lets a process that cannot open the stored secrets tell whether it lacks a newer or an older key.
+  await deps.keySightings.record(deps.vaultKeyId);
 }
 
 export async function startRoles(deps: Deps, opts: RoleOptions): Promise<RunningRoles> {
@@ -62,11 +69,26 @@ export async function startRoles(deps: Deps, opts: RoleOptions): Promise<Running
     const sweeps = await startSweeps(deps);
     closers.push(() => sweeps.close());
   }
+  const worker = running.worker;
+  const workersRunning = worker ? () => worker.isRunning() : undefined;
   if (opts.serve) {
-    const server = await createServer(deps, opts.server);
+    const readiness = readinessFor(deps, { appSecrets: true, tokens: opts.work }, workersRunning);
+    const server = await createServer(deps, { ...opts.server, readiness });
     running.url = await server.listen({ port: opts.port ?? deps.config.PORT, host: opts.host ?? deps.config.HOST });
     running.server = server;
     log.info({ url: running.url }, 'receiver listening');
+  } else if (opts.work) {
+    const ops = createOpsServer({
+      readiness: readinessFor(deps, { appSecrets: false, tokens: true }, workersRunning),
+      metrics: deps.metrics,
+      queues: deps.queues,
+    });
+    running.metricsUrl = await ops.listen({
+      port: opts.metricsPort ?? deps.config.METRICS_PORT,
+      host: opts.host ?? deps.config.HOST,
+    });
+    closers.push(() => ops.close());
+    log.info({ url: running.metricsUrl }, 'metrics and health listening');
   }
   let stopping: Promise<void> | undefined;
   running.stop = () => {

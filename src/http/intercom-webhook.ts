@@ -1,11 +1,13 @@
-// POST/HEAD /webhooks/intercom. Order matters: signature header shape, JSON, tenant secret, HMAC over the raw
-// bytes, envelope, then enqueue; 2xx only after Redis has the job. One URL serves every workspace, and
+// POST/HEAD /webhooks/intercom. Order matters: signature header shape, app_id read from the raw bytes, that
+// workspace's secret, one HMAC over the raw bytes, JSON and envelope, then enqueue; 2xx only after Redis has the job. One URL serves every workspace, and
 // Intercom pauses the endpoint after many errors, so signed events we will not process are acked and dropped.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppIdProbe, WebhookEnvelope, routeEvent, type WebhookEnvelope as Envelope } from '../intercom/events.js';
-import { looksLikeSignature } from '../intercom/signature.js';
+import { randomBytes } from 'node:crypto';
+import { readAppId } from '../intercom/app-id.js';
+import { WebhookEnvelope, routeEvent, type WebhookEnvelope as Envelope } from '../intercom/events.js';
+import { looksLikeSignature, verifyIntercomSignature } from '../intercom/signature.js';
 import type { Metrics } from '../metrics.js';
 import type { ConversationProducer } from '../queue/producer.js';
 import type { WebhookTenantResolver } from './webhook-tenants.js';
@@ -20,6 +22,8 @@ export interface WebhookRouteDeps {
   /** Older notifications are replays or hopelessly late (Intercom drops after 2 h); the dedupe window is 24 h. */
   maxEventAgeMs?: number;
   now?: () => number;
+  /** Key for the HMAC a request naming an unknown or locked workspace still pays for; random per process. */
+  dummySecret?: string;
 }
 
 type Outcome =
@@ -30,6 +34,7 @@ type Outcome =
   | 'own_action'
   | 'stale'
   | 'unknown_workspace'
+  | 'undecryptable_secret'
   | 'disconnected_workspace'
   | 'bad_signature'
   | 'malformed_json'
@@ -41,6 +46,7 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
   const now = d.now ?? Date.now;
   const maxAgeMs = d.maxEventAgeMs ?? 23 * 3_600_000;
   const log = d.logger.child({ module: 'webhook' });
+  const dummySecret = d.dummySecret ?? randomBytes(32).toString('hex');
 
   const done = (reply: FastifyReply, outcome: Outcome, status: number, body?: object) => {
     d.metrics.webhooks.inc({ outcome });
@@ -70,31 +76,32 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
       if (!looksLikeSignature(signature)) return done(reply, 'bad_signature', 401);
 
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      // Signature first, against the registered apps' secrets (cached): a forgery costs one HMAC per app and no
-      // database read, whatever app_id it claims.
-      const appIds = signature ? await d.resolver.signingApps(raw, signature) : [];
-      if (appIds.length === 0) return done(reply, 'bad_signature', 401);
+      // app_id first, then exactly one HMAC, with the workspace's app secret or a dummy key: a forgery costs the
+      // same whatever it claims and however many apps are registered, and an unknown workspace reads no table.
+      const workspaceId = readAppId(raw);
+      const key = workspaceId ? await d.resolver.signingKey(workspaceId) : ({ kind: 'unknown' } as const);
+      const verified = verifyIntercomSignature(raw, signature, key.kind === 'ok' ? key.secret : dummySecret).ok;
+      if (key.kind === 'unknown') return done(reply, 'unknown_workspace', 401);
+      // Only this app's tenants: Intercom retries after a minute, by when the operator may have fixed the key.
+      if (key.kind === 'undecryptable') return done(reply, 'undecryptable_secret', 503, { error: 'unavailable' });
+      if (!verified) return done(reply, 'bad_signature', 401);
+
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
       } catch {
         return done(reply, 'malformed_json', 400, { error: 'malformed_json' });
       }
-      const probe = AppIdProbe.safeParse(json);
-      if (!probe.success) return done(reply, 'invalid_envelope', 400, { error: 'invalid_envelope' });
-      const workspaceId = probe.data.app_id;
-
-      const target = await d.resolver.byWorkspace(workspaceId);
-      if (!target) {
-        log.warn({ workspaceId }, 'signed webhook for an unknown workspace dropped');
-        return done(reply, 'unknown_workspace', 200, { ok: true, dropped: 'unknown_workspace' });
-      }
-      // Signed by one of our apps, but not the one this workspace installed: treat as forged for this tenant.
-      if (!appIds.includes(target.tenant.intercom_app_id)) return done(reply, 'bad_signature', 401);
-
       const env = WebhookEnvelope.safeParse(json);
       if (!env.success) return done(reply, 'invalid_envelope', 400, { error: 'invalid_envelope' });
-      const tenantId = target.tenant.id;
+      // A second top-level app_id would win in JSON.parse: the secret we checked must be the parsed tenant's.
+      if (env.data.app_id !== workspaceId) return done(reply, 'bad_signature', 401);
+      const tenantId = key.tenantId;
+      const target = await d.resolver.target(tenantId);
+      if (!target) {
+        log.warn({ tenantId, workspaceId }, 'signed webhook for a deleted tenant dropped');
+        return done(reply, 'unknown_workspace', 200, { ok: true, dropped: 'unknown_workspace' });
+      }
       if (target.status === 'disconnected') {
         log.warn({ tenantId, workspaceId }, 'webhook for a disconnected workspace dropped');
         return done(reply, 'disconnected_workspace', 200, { ok: true, dropped: 'disconnected' });

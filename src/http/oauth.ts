@@ -183,7 +183,10 @@ function classify(err: unknown): { status: number; error: string; message: strin
     return {
       status: 409,
       error: 'workspace_mismatch',
-      message: `That Intercom workspace (${err.actual}) is not this tenant's workspace (${err.expected}); nothing was stored.`,
+      // The page is shown to whoever followed the link: it must not reveal which workspace the tenant is.
+      message:
+        'The Intercom workspace you authorized is not the one this install link was made for; nothing was stored. ' +
+        'Ask for an install link for your workspace.',
     };
   if (err instanceof CredentialRevokedError)
     return {

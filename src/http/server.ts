@@ -1,17 +1,44 @@
 // The HTTP surface: Intercom webhooks, health, readiness and metrics. Admin and OAuth routes register here too.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pendingMigrations, pingDb } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { createDeadLetters } from '../queue/dead-letters.js';
 import { registerAdminApi } from './admin-api.js';
+import { createVaultHealth } from '../vault/vault-health.js';
 import { registerIntercomWebhook } from './intercom-webhook.js';
 import { oauthDepsFrom, registerIntercomOAuth } from './oauth.js';
+import { registerOpsRoutes } from './ops-routes.js';
 import { registerQueueUi } from './queue-ui.js';
+import { createReadiness, type Readiness } from './readiness.js';
 import { createWebhookTenantResolver } from './webhook-tenants.js';
 
 export interface ServerOptions {
   /** Extra route registrations (OAuth, admin API) so this file stays the map, not the territory. */
   plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  /** The role's readiness (`all` adds its workers); defaults to the receiver's own. */
+  readiness?: Readiness;
+}
+
+/** Readiness of a role built from deps: `uses` says which sealed secrets the role must be able to open. */
+export function readinessFor(
+  deps: Deps,
+  uses: { appSecrets: boolean; tokens: boolean },
+  workersRunning?: () => boolean,
+): Readiness {
+  const vault = createVaultHealth({
+    tenants: deps.tenants,
+    connections: deps.connections,
+    sightings: deps.keySightings,
+    currentKeyId: deps.vaultKeyId,
+    staleAfterMs: deps.config.PROBE_STALE_AFTER_MS,
+    uses,
+  });
+  return createReadiness({
+    redis: deps.redis,
+    db: deps.db,
+    vault,
+    metrics: deps.metrics,
+    ...(workersRunning ? { workersRunning } : {}),
+  });
 }
 
 export async function createServer(deps: Deps, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -27,6 +54,8 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
   const resolver = createWebhookTenantResolver({
     tenants: deps.tenants,
     connections: deps.connections,
+    logger: deps.logger,
+    onDecryptFailure: () => deps.metrics.decryptFailures.inc({ secret: 'app_client_secret' }),
     ttlMs: deps.config.WEBHOOK_TENANT_CACHE_MS,
   });
 
@@ -46,34 +75,10 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
     coalesceMs: deps.config.WEBHOOK_COALESCE_MS,
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
-
-  app.get('/readyz', async (_req, reply) => {
-    const checks: Record<string, string> = {};
-    await deps.redis.ping().then(
-      () => (checks.redis = 'ok'),
-      () => (checks.redis = 'unreachable'),
-    );
-    await pingDb(deps.db).then(
-      () => (checks.database = 'ok'),
-      () => (checks.database = 'unreachable'),
-    );
-    if (checks.database === 'ok') {
-      checks.migrations = await pendingMigrations(deps.db).then(
-        (pending) => (pending.length === 0 ? 'ok' : `pending: ${pending.join(', ')}`),
-        () => 'unknown',
-      );
-    }
-    const staleAfter = Date.now() - deps.config.PROBE_STALE_AFTER_MS;
-    const stale =
-      checks.database === 'ok'
-        ? (await deps.connections.listActive())
-            .filter((c) => (c.last_probe_ok_at ?? c.created_at).getTime() < staleAfter)
-            .map((c) => c.tenant_id)
-        : [];
-    const ok = Object.values(checks).every((v) => v === 'ok');
-    // Stale probes are reported, not fatal: one tenant's dead token must not take the receiver out of rotation.
-    return reply.code(ok ? 200 : 503).send({ ok, checks, staleConnections: stale });
+  registerOpsRoutes(app, {
+    readiness: opts.readiness ?? readinessFor(deps, { appSecrets: true, tokens: false }),
+    metrics: deps.metrics,
+    queues: deps.queues,
   });
 
   // OAuth install only when the public app is configured (INTERCOM_CLIENT_ID and INTERCOM_CLIENT_SECRET).
@@ -82,18 +87,6 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
 
   registerAdminApi(app, deps, createDeadLetters({ queues: deps.queues }));
   await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);
-
-  app.get('/metrics', async (_req, reply) => {
-    // Queue depths are read at scrape time: a gauge kept up to date by events would drift across processes.
-    await Promise.all(
-      deps.queues.map(async (q) => {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-        for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: q.name, state }, n);
-      }),
-    ).catch(() => undefined);
-    reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
 
   for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;

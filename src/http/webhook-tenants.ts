@@ -1,87 +1,130 @@
-// Finds the signing app and the routing facts for a webhook, cached briefly because every delivery needs
-// them and Intercom expects an answer within milliseconds. Lookups are single-flight: a cache miss under
-// load is one query, not one per request in flight.
-import { verifyIntercomSignature } from '../intercom/signature.js';
-import type { Tenant } from '../db/schema.js';
+// Finds the one secret a webhook must be signed with, and the routing facts of a verified webhook's tenant.
+// Every delivery needs them and Intercom expects an answer within milliseconds, so they are cached briefly
+// in bounded LRUs with single-flight loads. Nothing is cached under a key an unverified request chose: the
+// workspace directory is one snapshot of the tenants table, and secrets and targets are keyed by the ids it holds.
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { DecryptError, TenantNotFoundError } from '../errors.js';
 import type { ConnectionStore } from '../vault/connection-store.js';
-import type { TenantStore } from '../vault/tenant-store.js';
+import type { TenantStore, WorkspaceRoute } from '../vault/tenant-store.js';
 
 export interface WebhookTenant {
-  tenant: Tenant;
+  tenantId: string;
   /** The admin our connection acts as: events it authored are our own echoes. */
   adminId: string | undefined;
   /** 'active' and 'revoked' are enqueued (revoked jobs park until reconnect); 'disconnected' is dropped. */
   status: 'active' | 'revoked' | 'disconnected';
 }
 
+export type SigningKey =
+  | { kind: 'unknown' }
+  | { kind: 'undecryptable'; tenantId: string; appId: string }
+  | { kind: 'ok'; tenantId: string; appId: string; secret: string };
+
 export interface WebhookTenantResolver {
-  /**
-   * Ids of the registered Intercom apps whose client secret signed these bytes (several rows may hold one public
-   * app's secret). No per-request DB read.
-   */
-  signingApps(raw: Buffer, signature: string): Promise<string[]>;
-  byWorkspace(workspaceId: string): Promise<WebhookTenant | undefined>;
+  /** The client secret of the app the workspace's tenant installed. No database read for an unknown workspace. */
+  signingKey(workspaceId: string): Promise<SigningKey>;
+  /** Routing facts for a verified delivery; undefined when the tenant was deleted meanwhile. */
+  target(tenantId: string): Promise<WebhookTenant | undefined>;
   invalidate(): void;
 }
 
-interface Entry<T> {
-  value: Promise<T>;
-  expiresAt: number;
+export interface WebhookTenantResolverDeps {
+  tenants: Pick<TenantStore, 'listWorkspaces' | 'getApp' | 'appSecret' | 'appKeyId' | 'getTenant'>;
+  connections: Pick<ConnectionStore, 'latest'>;
+  logger: Logger;
+  /** Called on each failed decrypt of an app secret (once per app per cache period). */
+  onDecryptFailure?: () => void;
+  ttlMs?: number;
+  /** Upper bound of each per-id cache; past it the least recently used entry goes. */
+  maxEntries?: number;
+  now?: () => number;
 }
 
-export function createWebhookTenantResolver(d: {
-  tenants: TenantStore;
-  connections: ConnectionStore;
-  ttlMs?: number;
-  now?: () => number;
-}): WebhookTenantResolver {
-  const ttlMs = d.ttlMs ?? 5_000;
-  const now = d.now ?? Date.now;
-  const workspaces = new Map<string, Entry<WebhookTenant | undefined>>();
-  let apps: Entry<Array<{ id: string; secret: string }>> | undefined;
+type AppSecret = { ok: true; secret: string } | { ok: false; keyId: string };
 
-  // Caches the promise itself, and forgets a failed one so the next request retries instead of failing for ttlMs.
-  function cached<T>(
-    get: () => Entry<T> | undefined,
-    set: (e: Entry<T> | undefined) => void,
-    load: () => Promise<T>,
-  ): Promise<T> {
-    const hit = get();
-    if (hit && hit.expiresAt > now()) return hit.value;
-    const value = load();
-    set({ value, expiresAt: now() + ttlMs });
-    value.catch(() => set(undefined));
-    return value;
-  }
+export function createWebhookTenantResolver(d: WebhookTenantResolverDeps): WebhookTenantResolver {
+  const log = d.logger.child({ module: 'webhook-tenants' });
+  const opts = { ttlMs: d.ttlMs ?? 5_000, max: d.maxEntries ?? 10_000, now: d.now ?? Date.now };
+  const reported = new Set<string>(); // app ids already logged; bounded by the apps table
 
-  async function loadWorkspace(workspaceId: string): Promise<WebhookTenant | undefined> {
-    const tenant = await d.tenants.findTenantByWorkspace(workspaceId);
+  const directory = createLoader({ ...opts, max: 1 }, async () => {
+    const map = new Map<string, WorkspaceRoute>();
+    for (const r of await d.tenants.listWorkspaces()) if (!map.has(r.workspaceId)) map.set(r.workspaceId, r);
+    return map;
+  });
+
+  const secrets = createLoader(opts, async (appId): Promise<AppSecret> => {
+    const app = await d.tenants.getApp(appId);
+    if (!app) return { ok: false, keyId: 'missing' };
+    try {
+      return { ok: true, secret: d.tenants.appSecret(app) };
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      d.onDecryptFailure?.();
+      return { ok: false, keyId: d.tenants.appKeyId(app) };
+    }
+  });
+
+  const targets = createLoader(opts, async (tenantId): Promise<WebhookTenant | undefined> => {
+    const tenant = await d.tenants.getTenant(tenantId).catch((err: unknown) => {
+      if (err instanceof TenantNotFoundError) return undefined;
+      throw err;
+    });
     if (!tenant) return undefined;
     const connection = await d.connections.latest(tenant.id);
     const status = tenant.status === 'disabled' || !connection ? 'disconnected' : connection.status;
-    return { tenant, adminId: connection?.admin_id, status };
-  }
+    return { tenantId: tenant.id, adminId: connection?.admin_id, status };
+  });
 
   return {
-    async signingApps(raw, signature) {
-      const list = await cached(
-        () => apps,
-        (e) => (apps = e),
-        async () => (await d.tenants.listApps()).map((a) => ({ id: a.id, secret: d.tenants.appSecret(a) })),
-      );
-      return list.filter((a) => verifyIntercomSignature(raw, signature, a.secret).ok).map((a) => a.id);
+    async signingKey(workspaceId) {
+      const route = (await directory.get('all')).get(workspaceId);
+      if (!route) return { kind: 'unknown' };
+      const secret = await secrets.get(route.appId);
+      if (secret.ok) return { kind: 'ok', tenantId: route.tenantId, appId: route.appId, secret: secret.secret };
+      if (!reported.has(route.appId)) {
+        reported.add(route.appId);
+        log.error(
+          { tenantId: route.tenantId, appId: route.appId, keyId: secret.keyId },
+          "app client secret cannot be opened with this process's vault keys; its tenants' webhooks answer 503 (see /readyz)",
+        );
+      }
+      return { kind: 'undecryptable', tenantId: route.tenantId, appId: route.appId };
     },
-    byWorkspace(workspaceId) {
-      // Only reached with a valid signature, so the map is bounded by real workspaces, not by forgeries.
-      return cached(
-        () => workspaces.get(workspaceId),
-        (e) => (e ? workspaces.set(workspaceId, e) : workspaces.delete(workspaceId)),
-        () => loadWorkspace(workspaceId),
-      );
-    },
+    target: (tenantId) => targets.get(tenantId),
     invalidate() {
-      workspaces.clear();
-      apps = undefined;
+      directory.clear();
+      secrets.clear();
+      targets.clear();
     },
+  };
+}
+
+interface Loader<V> {
+  get(key: string): Promise<V>;
+  clear(): void;
+}
+
+/** A bounded, single-flight TTL cache; a failed load is not cached. ttlMs 0 turns caching off. */
+function createLoader<V>(
+  o: { ttlMs: number; max: number; now: () => number },
+  load: (key: string) => Promise<V>,
+): Loader<V> {
+  if (o.ttlMs === 0) return { get: load, clear: () => undefined };
+  // Boxed because lru-cache treats an undefined value as "not cached".
+  const cache = new LRUCache<string, { v: V }>({
+    max: o.max,
+    ttl: o.ttlMs,
+    perf: { now: o.now },
+    fetchMethod: async (key) => ({ v: await load(key) }),
+  });
+  return {
+    async get(key) {
+      const hit = await cache.fetch(key);
+      if (!hit) throw new Error('lru-cache fetch returned nothing'); // unreachable: fetchMethod always boxes
+      return hit.v;
+    },
+    clear: () => cache.clear(),
   };
 }

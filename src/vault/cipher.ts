@@ -23,6 +23,8 @@ export interface Cipher {
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
   keyIdOf(sealed: string): string;
+  /** Whether this process holds the master key with this id (an unknown id can never open). */
+  hasKey(keyId: string): boolean;
   /** Re-wraps the data key under the current master key without touching the payload. */
   rewrap(sealed: string, context: string): string;
 }
@@ -119,6 +121,9 @@ export function createCipher(keyring: Keyring): Cipher {
     },
     keyIdOf(sealed) {
       return parse(sealed).keyId;
+    },
+    hasKey(keyId) {
+      return keyring.byId.has(keyId);
     },
     rewrap(sealed, context) {
       const p = parse(sealed);

@@ -30,6 +30,8 @@ export interface ConnectionStore {
   disconnect(tenantId: string, at: Date): Promise<number>;
   recordProbe(connectionId: string, ok: boolean, at: Date): Promise<void>;
   listActive(): Promise<ConnectionInfo[]>;
+  /** Each tenant's newest connection, with whether this process holds the key its token is sealed under. */
+  listLatest(): Promise<Array<ConnectionInfo & { keyKnown: boolean }>>;
   /** Re-wraps every sealed token (every status: history rows too) under the current master key. */
   rewrapAll(opts?: { dryRun?: boolean }): Promise<RewrapReport>;
 }
@@ -133,6 +135,17 @@ export function createConnectionStore(d: { db: Db; cipher: Cipher }): Connection
         .where('status', '=', 'active')
         .orderBy('created_at')
         .execute();
+    },
+    async listLatest() {
+      const rows = await db
+        .selectFrom('connections')
+        .distinctOn('tenant_id')
+        .select(INFO_COLUMNS)
+        .orderBy('tenant_id')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((r) => ({ ...r, keyKnown: cipher.hasKey(r.key_id) }));
     },
     async rewrapAll(opts = {}) {
       const rows = await db

@@ -61,7 +61,7 @@ export async function rewrapRows(
   return report;
 }
 
-function safeKeyId(cipher: Cipher, sealed: string): string {
+export function safeKeyId(cipher: Cipher, sealed: string): string {
   try {
     return cipher.keyIdOf(sealed);
   } catch (err) {

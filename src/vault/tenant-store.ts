@@ -2,10 +2,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { IntercomApp, Tenant, TenantMode, TenantSettings } from '../db/schema.js';
-import { TenantNotFoundError } from '../errors.js';
+import { DecryptError, TenantNotFoundError } from '../errors.js';
 import type { Cipher } from './cipher.js';
 import { newId } from './ids.js';
-import { rewrapRows, type RewrapReport } from './rewrap.js';
+import { rewrapRows, safeKeyId, type RewrapReport } from './rewrap.js';
 
 export const DEFAULT_TOOLS = [
   'triage',
@@ -36,6 +36,12 @@ export interface TenantStore {
   listApps(): Promise<IntercomApp[]>;
   /** The app's client secret, decrypted; only the receiver and the OAuth flow ask for it. */
   appSecret(app: IntercomApp): string;
+  /** The master key id the app's secret is sealed under ('unparseable' for a damaged value); not secret. */
+  appKeyId(app: IntercomApp): string;
+  /** Which apps this process's keys can open, without handing out a secret (readiness). */
+  appSecretHealth(): Promise<SecretHealth[]>;
+  /** Workspace -> tenant and app, for every tenant: the receiver's routing directory. */
+  listWorkspaces(): Promise<WorkspaceRoute[]>;
   addTenant(input: NewTenantInput): Promise<Tenant>;
   getTenant(tenantId: string): Promise<Tenant>;
   findTenantByWorkspace(workspaceId: string): Promise<Tenant | undefined>;
@@ -47,6 +53,19 @@ export interface TenantStore {
   markEventSeen(tenantId: string, at: Date): Promise<void>;
   /** Re-wraps every app's sealed client secret under the current master key. */
   rewrapSecrets(opts?: { dryRun?: boolean }): Promise<RewrapReport>;
+}
+
+export interface WorkspaceRoute {
+  workspaceId: string;
+  tenantId: string;
+  appId: string;
+}
+
+export interface SecretHealth {
+  id: string;
+  keyId: string;
+  /** 'unknown_key': sealed under a master key this process lacks; 'unreadable': tampered, moved or corrupt. */
+  state: 'ok' | 'unknown_key' | 'unreadable';
 }
 
 export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
@@ -75,6 +94,20 @@ export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
     },
     appSecret(app) {
       return cipher.open(app.client_secret_enc, secretContext(app.id));
+    },
+    appKeyId(app) {
+      return safeKeyId(cipher, app.client_secret_enc);
+    },
+    async appSecretHealth() {
+      const rows = await db.selectFrom('intercom_apps').select(['id', 'client_secret_enc']).execute();
+      return rows.map((r) => secretHealth(cipher, r.id, r.client_secret_enc, secretContext(r.id)));
+    },
+    async listWorkspaces() {
+      return db
+        .selectFrom('tenants')
+        .select(['workspace_id as workspaceId', 'id as tenantId', 'intercom_app_id as appId'])
+        .orderBy('created_at')
+        .execute();
     },
     async addTenant(input) {
       return db
@@ -150,4 +183,17 @@ export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
       );
     },
   };
+}
+
+function secretHealth(cipher: Cipher, id: string, sealed: string, context: string): SecretHealth {
+  let keyId = 'unparseable';
+  try {
+    keyId = cipher.keyIdOf(sealed);
+    if (!cipher.hasKey(keyId)) return { id, keyId, state: 'unknown_key' };
+    cipher.open(sealed, context); // the plaintext is dropped at once: only "does it open" leaves this function
+    return { id, keyId, state: 'ok' };
+  } catch (err) {
+    if (err instanceof DecryptError) return { id, keyId, state: 'unreadable' };
+    throw err;
+  }
 }

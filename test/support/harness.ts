@@ -70,6 +70,7 @@ export async function startHarness(
     work: opts.work ?? true,
     migrate: false,
     port: 0,
+    metricsPort: 0,
     host: '127.0.0.1',
   });
   const queueEvents = new QueueEvents(QUEUES.conversations, { connection: createTestRedis(), prefix });

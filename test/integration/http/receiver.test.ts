@@ -84,13 +84,25 @@ describe('webhook receiver', () => {
     });
   });
 
-  it('acks and drops signed events for unknown workspaces, but 401s unsigned ones', async () => {
+  it('401s an unknown workspace like a mismatch, even when signed with a registered secret', async () => {
     const before = await jobCount();
     const d = signedDelivery(TEST_CLIENT_SECRET, { appId: 'zz99unknown' });
     const res = await post(d.body, d.signature);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ dropped: 'unknown_workspace' });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toBe('');
     expect((await post(d.body, signIntercomBody(d.body, 'nope'))).status).toBe(401);
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('verifies with the secret of the top-level app_id and refuses a body whose parsed app_id differs', async () => {
+    const before = await jobCount();
+    // The app_id scan takes the first top-level key; JSON.parse keeps the last. Both must name one tenant.
+    const d = signedDelivery(TEST_CLIENT_SECRET);
+    const twoIds = d.body.toString().replace(/^\{/, '{"app_id":"a1b2c3d4",').replace(/\}$/, ',"app_id":"ws_second"}');
+    expect((await post(twoIds, signIntercomBody(twoIds, TEST_CLIENT_SECRET))).status).toBe(401);
+    // A nested app_id is not the envelope's.
+    const nested = JSON.stringify({ data: { app_id: 'a1b2c3d4' }, type: 'notification_event' });
+    expect((await post(nested, signIntercomBody(nested, TEST_CLIENT_SECRET))).status).toBe(401);
     expect(await jobCount()).toBe(before);
   });
 

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAppId } from '../../../src/intercom/app-id.js';
+import { SEED_APP_ID } from '../../../src/sandbox/intercom-seed-data.js';
 import { readExample } from '../../../src/sandbox/webhook-events.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import { MAX_BYTES, forgedDeliveries, fresh, malformedDeliveries, oversizedDeliveries, signed } from './deliveries.js';
@@ -13,6 +15,15 @@ import { createPoster, enqueuedSoFar, settledHeap, statusHistogram, type Deliver
 const SCALE = Math.max(1, Number(process.env.PROOF_SCALE ?? 1) || 1);
 const n = (base: number) => base * SCALE;
 const LONG = { timeout: 60_000 * SCALE };
+
+/**
+ * The receiver picks the verifying secret by the body's top-level app_id (issue 12): a signed but malformed body
+ * that names the tenant's workspace gets 400; one whose app_id cannot be read or names no tenant cannot be
+ * verified and gets 401, like a forgery.
+ */
+const malformedStatus = (d: Delivery) => (Buffer.isBuffer(d.body) && readAppId(d.body) === SEED_APP_ID ? 400 : 401);
+const histogramOf = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((acc, st) => ({ ...acc, [st]: (acc[st] ?? 0) + 1 }), {});
 
 describe('receiver bad-input suite', () => {
   let h: Harness;
@@ -34,12 +45,18 @@ describe('receiver bad-input suite', () => {
     expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
   });
 
-  it('answers 400 to malformed JSON bodies and envelopes, even correctly signed; enqueues nothing', LONG, async () => {
-    const answers = await poster.postAll(malformedDeliveries(n(450)));
-    expect(statusHistogram(answers)).toEqual({ 400: n(450) });
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
-  });
+  it(
+    'answers 400 to malformed JSON bodies and envelopes of a known workspace, even correctly signed, and 401 when no app_id can be read; enqueues nothing',
+    LONG,
+    async () => {
+      const deliveries = malformedDeliveries(n(450));
+      const answers = await poster.postAll(deliveries);
+      expect(statusHistogram(answers)).toEqual(histogramOf(deliveries.map(malformedStatus)));
+      expect(histogramOf(deliveries.map(malformedStatus))[400]).toBeGreaterThan(n(300));
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
+    },
+  );
 
   it('answers 413 to oversized bodies, with and without a content-length; enqueues nothing', LONG, async () => {
     const answers = await poster.postAll(oversizedDeliveries(n(50)));
@@ -47,25 +64,31 @@ describe('receiver bad-input suite', () => {
     expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
   });
 
-  it('acks and drops signed pings, stale replays, unknown workspaces, ignored topics and odd ids', LONG, async () => {
-    const stale = Math.floor(Date.now() / 1000) - 2 * 86_400;
-    const batch: Array<[Delivery, string]> = [];
-    for (let i = 0; i < n(60); i++) {
-      batch.push([signed(readExample('ping')), '{"ok":true}']);
-      batch.push([signed(fresh({ nowS: stale }).body), 'stale']);
-      batch.push([signed(fresh({ appId: `ws_${randomBytes(4).toString('hex')}` }).body), 'unknown_workspace']);
-      batch.push([signed(fresh({ topic: 'contact.user.created' }).body), 'unsupported_topic']);
-      // Before the fix in routeEvent these were enqueued, failed the job schema and got 503 (Intercom retries).
-      batch.push([
-        signed(fresh({ conversationId: `conv ${i}:${'x'.repeat(i % 3 ? 1 : 70)}` }).body),
-        'no_conversation',
-      ]);
-    }
-    const answers = await poster.postAll(batch.map(([d]) => d));
-    expect(statusHistogram(answers)).toEqual({ 200: batch.length });
-    answers.forEach((a, i) => expect(a.body).toContain(batch[i]?.[1]));
-    expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
-  });
+  it(
+    'acks and drops signed pings, stale replays, ignored topics and odd ids; 401s unknown workspaces',
+    LONG,
+    async () => {
+      const stale = Math.floor(Date.now() / 1000) - 2 * 86_400;
+      const batch: Array<[Delivery, string]> = [];
+      for (let i = 0; i < n(60); i++) {
+        batch.push([signed(readExample('ping')), '{"ok":true}']);
+        batch.push([signed(fresh({ nowS: stale }).body), 'stale']);
+        batch.push([signed(fresh({ appId: `ws_${randomBytes(4).toString('hex')}` }).body), '']);
+        batch.push([signed(fresh({ topic: 'contact.user.created' }).body), 'unsupported_topic']);
+        // Before the fix in routeEvent these were enqueued, failed the job schema and got 503 (Intercom retries).
+        batch.push([
+          signed(fresh({ conversationId: `conv ${i}:${'x'.repeat(i % 3 ? 1 : 70)}` }).body),
+          'no_conversation',
+        ]);
+      }
+      const answers = await poster.postAll(batch.map(([d]) => d));
+      expect(statusHistogram(answers)).toEqual({ 200: n(240), 401: n(60) });
+      answers.forEach((a, i) =>
+        batch[i]?.[1] ? expect(a.body).toContain(batch[i][1]) : expect(a).toMatchObject({ status: 401, body: '' }),
+      );
+      expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
+    },
+  );
 
   it('turns concurrent replays of one signed delivery into exactly one job', LONG, async () => {
     const d = fresh();
@@ -90,13 +113,17 @@ describe('receiver bad-input suite', () => {
     ];
     await poster.postAll(mixed(n(25))); // warm-up: JIT, pools, the resolver cache
     const before = settledHeap();
-    const answers = await poster.postAll(mixed(n(80)));
+    const batch = mixed(n(80));
+    const answers = await poster.postAll(batch);
     const after = settledHeap();
     const growthMb = (after.heapUsed - before.heapUsed) / 1_048_576;
     console.info(
       `[proof] heap after ${n(1_600)} bad requests: ${(before.heapUsed / 1_048_576).toFixed(1)} -> ${(after.heapUsed / 1_048_576).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB, forced GC: ${String(after.forced)})`,
     );
-    expect(statusHistogram(answers)).toEqual({ 400: n(720), 401: n(800), 413: n(80) });
+    const malformed = batch.slice(n(800), n(800) + n(720)).map(malformedStatus);
+    expect(statusHistogram(answers)).toEqual(
+      histogramOf([...Array<number>(n(800)).fill(401), ...malformed, ...Array<number>(n(80)).fill(413)]),
+    );
     expect(growthMb).toBeLessThan(64);
     expect(await enqueuedSoFar(h)).toEqual({ jobs: 0, dedupeKeys: 0 });
   });

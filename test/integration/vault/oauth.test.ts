@@ -165,7 +165,9 @@ describe('OAuth install', () => {
     const { status, body } = await callback(await authorize(tenant.id)); // the app is installed on the seed workspace
     expect(status).toBe(409);
     expect(body).toMatchObject({ ok: false, error: 'workspace_mismatch' });
-    expect(body.message).toContain(SEED_APP_ID);
+    // Names neither workspace: whoever follows a link must not learn which workspace a tenant is.
+    expect(body.message).not.toContain(WS_OTHER);
+    expect(body.message).not.toContain(SEED_APP_ID);
     expect(await h.deps.connections.latest(tenant.id)).toBeUndefined();
     const audit = await h.deps.audit.query({ tenantId: tenant.id });
     expect(audit).toContainEqual(
