@@ -164,7 +164,6 @@ export async function startEvalStack(o: {
           topic: `sweep.${task}`,
           eventId: `eval_${randomUUID()}`,
           eventCreatedAtMs: now,
-          receivedAtMs: now,
           trigger: 'sweep',
           task,
         });
