@@ -12,8 +12,6 @@ export interface ConversationWorkerOptions {
   concurrency?: number;
   /** How often this worker looks for jobs whose worker died (BullMQ's default 30 s); tests shorten it. */
   stalledIntervalMs?: number;
-  /** This host's clock (tests and chaos skew it); nothing that decides whether work is skipped reads it. */
-  now?: () => number;
 }
 
 /**
@@ -45,7 +43,6 @@ export function startConversationWorker(deps: Deps, opts: ConversationWorkerOpti
     logger,
     clock: createRedisClock({ redis: deps.redis }),
     jobPending: jobPendingIn(deps.conversationQueue),
-    ...(opts.now ? { now: opts.now } : {}),
   });
   const worker = new Worker(QUEUES.conversations, processor, {
     // Options, not a client: BullMQ then owns the connection and closes it with the worker (a passed-in client

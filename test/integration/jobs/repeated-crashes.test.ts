@@ -124,13 +124,13 @@ describe('repeated worker crashes while runs are in flight', () => {
     // JOB_ATTEMPTS=2 sets the stall limit to 2: the third death is one too many.
     const env = { JOB_ATTEMPTS: '2' };
     for (let kill = 1; kill <= 3; kill++) {
-      const w = await spawnWorker(h, gate.url, env);
+      const w = await spawnWorker(h, gate.url, { env });
       children.push(w);
       await gate.held(kill);
       await w.kill();
       await expireDeadWorkerLocks(h, jobId);
     }
-    const last = await spawnWorker(h, gate.url, env);
+    const last = await spawnWorker(h, gate.url, { env });
     children.push(last);
     await expect(h.finished(jobId, 30_000)).rejects.toThrow(/stalled more than allowable limit/);
 

@@ -10,6 +10,8 @@ import { TEST_REDIS_URL } from '../../../support/env.js';
 import { createTestRedis } from '../../../support/redis.js';
 import type { AgentHarness } from '../../agent/support.js';
 
+const SKEW_CLOCK = '../../../../scripts/chaos/skew-clock.ts';
+
 export interface ModelGate {
   url: string;
   /** Resolves once `n` model requests in all have been held. */
@@ -76,15 +78,21 @@ export interface WorkerChild {
   kill(): Promise<void>;
 }
 
-/** Starts tests' worker-child fixture against the harness's Redis prefix and schema, with the model behind `modelUrl`. */
+/** Starts the worker-child fixture on the harness's Redis prefix and schema, with the model at `modelUrl`. */
 export async function spawnWorker(
   h: AgentHarness,
   modelUrl: string,
-  env: Record<string, string> = {},
+  o: { env?: Record<string, string>; clockOffsetMs?: number } = {},
 ): Promise<WorkerChild> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../../agent/fixtures/worker-child.ts', import.meta.url))],
+    [
+      '--import',
+      'tsx',
+      // The chaos suite's preload: the whole child (our code and BullMQ) runs on a host clock that is off.
+      ...(o.clockOffsetMs ? ['--import', fileURLToPath(new URL(SKEW_CLOCK, import.meta.url))] : []),
+      fileURLToPath(new URL('../../agent/fixtures/worker-child.ts', import.meta.url)),
+    ],
     {
       env: {
         PATH: process.env.PATH ?? '',
@@ -97,7 +105,8 @@ export async function spawnWorker(
         INTERCOM_BASE_URL: h.intercom.url,
         LOG_LEVEL: 'error',
         TEST_STALLED_INTERVAL_MS: '50',
-        ...env,
+        CHAOS_CLOCK_OFFSET_MS: String(o.clockOffsetMs ?? 0),
+        ...o.env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
