@@ -175,7 +175,6 @@ export async function startEvalStack(o: {
           topic: `sweep.${task}`,
           eventId: `eval_${randomUUID()}`,
           eventCreatedAtMs: now,
-          receivedAtMs: now,
           trigger: 'sweep',
           task,
         });

@@ -125,7 +125,6 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
             topic: routed.topic,
             eventId: routed.notificationId,
             eventCreatedAtMs: routed.createdAt * 1000,
-            receivedAtMs: now(),
             trigger: 'webhook',
             task: 'new_message',
           },

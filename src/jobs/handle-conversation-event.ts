@@ -2,18 +2,19 @@
 // the vault (fail closed), fetch fresh state, decide whether the agent has anything to do, run the loop.
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { runAgent, type LoopDeps, type RunOutcome } from '../agent/loop.js';
+import { runAgent, type LoopDeps } from '../agent/loop.js';
 import { InvalidJobError, RateLimitedError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import { ConversationEventJob } from '../queue/jobs.js';
+import type { RedisClock } from '../queue/redis-clock.js';
 import { parts } from '../tools/conversation-facts.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import type { ConversationLock } from './conversation-lock.js';
+import { summarizeRun, type ConversationJobResult, type SkipReason } from './job-result.js';
 import { runJob } from './run-job.js';
 
-export type ConversationJobResult = { skipped: SkipReason } | RunOutcome;
-export type SkipReason = 'coalesced' | 'closed' | 'own_action' | 'human_active' | 'nothing_to_answer';
+export type { ConversationJobResult, SkipReason } from './job-result.js';
 
 export interface ConversationProcessorDeps {
   vault: Vault;
@@ -21,9 +22,18 @@ export interface ConversationProcessorDeps {
   lock: ConversationLock;
   loop: LoopDeps;
   logger: Logger;
+  /** Coalescing compares the receiver's stamp with this; both read Redis's clock, so host clocks may disagree. */
+  clock: RedisClock;
+  /** Whether a job can still run (waiting, delayed, active, or a dead letter awaiting replay). */
+  jobPending: (jobId: string) => Promise<boolean>;
   busyRetryMs?: number;
+  /** This host's clock, for delays only (never compared with another process's time). */
   now?: () => number;
 }
+
+const FINISHED_RUNS = new Set(['completed', 'failed', 'stopped']);
+/** Backstop triggers: they must not act beside an interrupted run, which resumes on its own. */
+const BACKSTOPS = new Set<ConversationEventJob['trigger']>(['recovery', 'sweep']);
 
 const CUSTOMER = new Set(['user', 'lead', 'contact']);
 const MESSAGE_PARTS = new Set([
@@ -56,12 +66,25 @@ export function needsAgent(conv: IntercomConversation, ownAdminId: string): true
 
 export function createConversationProcessor(d: ConversationProcessorDeps) {
   const now = d.now ?? Date.now;
+  const guarded = <T>(job: Job, token: string | undefined, log: Logger, work: () => Promise<T>) =>
+    runJob(job, token, log, work, now);
+  /** Another job's run on this conversation that has not finished and whose job will still resume it. */
+  async function interruptedRun(data: ConversationEventJob, owner: string) {
+    const runs = await d.loop.runs.listForConversation(data.tenantId, data.conversationId);
+    for (const run of runs) {
+      if (run.job_id === owner || FINISHED_RUNS.has(run.status)) continue;
+      // A run whose job is gone (purged, expired) will never resume; it must not block the conversation forever.
+      if (await d.jobPending(run.job_id)) return run;
+    }
+    return undefined;
+  }
+
   return async (job: Job, token?: string): Promise<ConversationJobResult> => {
     const parsed = ConversationEventJob.safeParse(job.data);
     const base = { jobId: job.id, attempt: job.attemptsMade + 1 };
     if (!parsed.success) {
       const log = d.logger.child(base);
-      return runJob(job, token, log, async () => {
+      return guarded(job, token, log, async () => {
         throw new InvalidJobError(
           `job data does not match intercom.event: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
         );
@@ -72,7 +95,7 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
     const owner = job.id ?? data.eventId;
     const lockOwner = `${owner}:${token ?? 'direct'}`;
 
-    return runJob(job, token, log, async () => {
+    return guarded(job, token, log, async (): Promise<ConversationJobResult> => {
       if (!(await d.lock.acquire(data.tenantId, data.conversationId, lockOwner))) {
         throw new RateLimitedError('conversation_busy', d.busyRetryMs ?? 2_000);
       }
@@ -98,10 +121,21 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
           data.receivedAtMs < (await d.lock.lastSeen(data.tenantId, data.conversationId))
         ) {
           log.debug('coalesced into a newer run');
-          return { skipped: 'coalesced' as const };
+          return { skipped: 'coalesced' };
+        }
+        // Gap recovery and sweeps run on every worker start and on a timer: if a crash interrupted a run here, that
+        // run resumes from its steps, and a second run beside it would repeat its writes under new ledger keys.
+        const pending = !resuming && BACKSTOPS.has(data.trigger) ? await interruptedRun(data, owner) : undefined;
+        if (pending) {
+          log.info(
+            { skipped: 'run_in_progress', runId: pending.id, runJobId: pending.job_id },
+            'an interrupted run will resume',
+          );
+          return { skipped: 'run_in_progress' };
         }
         const session = await d.vault.session(data.tenantId);
-        const fetchedAt = now();
+        // Read before the fetch, by the same clock the receiver stamped its events with (see producer.ts).
+        const fetchedAt = await d.clock.nowMs();
         const conversation = await session.client.getConversation(data.conversationId, { priority: 'action' });
         const verdict =
           !resuming && (data.task === 'new_message' || data.task === 'recover')
@@ -127,8 +161,9 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
         // Sweeps carry the conversation's updated_at, not a delivered event: they must not hide a delivery gap.
         if (data.trigger !== 'sweep') await d.tenants.markEventSeen(data.tenantId, new Date(data.eventCreatedAtMs));
-        log.info({ runId: outcome.runId, stopReason: outcome.stopReason, turns: outcome.turns }, 'agent run finished');
-        return outcome;
+        const summary = summarizeRun(outcome);
+        log.info(summary, 'agent run finished');
+        return summary;
       } finally {
         clearInterval(renewal);
         await d.lock.release(data.tenantId, data.conversationId, lockOwner);

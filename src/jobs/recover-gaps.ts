@@ -62,7 +62,6 @@ export async function recoverGaps(
             topic: 'recovery',
             eventId: `rec_${c.updated_at}`,
             eventCreatedAtMs: c.updated_at * 1000,
-            receivedAtMs: nowMs,
             trigger: 'recovery',
             task: 'recover',
           },

@@ -100,7 +100,6 @@ function enqueue(
       eventId: `sweep_${p.task}_${window}`,
       // The state the sweep saw: a teammate acting after it makes the run stand down (agent/gate.ts).
       eventCreatedAtMs: p.updatedAtS * 1000,
-      receivedAtMs: nowMs,
       trigger: 'sweep',
       task: p.task,
     },

@@ -2,6 +2,10 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConversationEventJob, JOB, conversationJobOptions, jobIdFor, type JobPolicy } from './jobs.js';
+import { createRedisClock, type RedisClock } from './redis-clock.js';
+
+/** What callers supply; `receivedAtMs` is stamped here from Redis's clock, never from the caller's host clock. */
+export type ConversationEventInput = Omit<ConversationEventJob, 'receivedAtMs'>;
 
 export interface EnqueueResult {
   jobId: string;
@@ -9,7 +13,7 @@ export interface EnqueueResult {
 }
 
 export interface ConversationProducer {
-  enqueue(job: ConversationEventJob, opts?: { delayMs?: number; jobId?: string }): Promise<EnqueueResult>;
+  enqueue(job: ConversationEventInput, opts?: { delayMs?: number; jobId?: string }): Promise<EnqueueResult>;
 }
 
 const DEDUPE_TTL_S = 86_400;
@@ -19,11 +23,15 @@ export function createConversationProducer(d: {
   redis: Redis;
   prefix: string;
   policy: JobPolicy;
+  clock?: RedisClock;
 }): ConversationProducer {
   const options = conversationJobOptions(d.policy);
+  const clock = d.clock ?? createRedisClock({ redis: d.redis });
   return {
     async enqueue(job, opts = {}) {
-      const data = ConversationEventJob.parse(job);
+      // The worker compares this stamp with its own Redis-clock reading to coalesce bursts (conversation-lock.ts):
+      // a receiver whose host clock runs behind would otherwise make a follow-up look older than the last run.
+      const data = ConversationEventJob.parse({ ...job, receivedAtMs: await clock.nowMs() });
       const jobId = opts.jobId ?? jobIdFor('evt', `${data.tenantId}_${data.eventId}`);
       // The job id is what de-duplicates (BullMQ ignores an add whose id exists); the marker only labels the
       // outcome for metrics, so it runs beside the add instead of gating it.

@@ -34,7 +34,6 @@ export async function enqueue(h: Harness, tenantId: string, conversationId: stri
     topic: 'conversation.user.created',
     eventId: `notif_${randomUUID()}`,
     eventCreatedAtMs: now - 1_000,
-    receivedAtMs: now,
     trigger: 'webhook',
     task: 'new_message',
   });
