@@ -1,7 +1,9 @@
 // The migration list. Append only; existing entries are frozen.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.js';
+import * as m0002 from './0002_audit_checkpoints.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_audit_checkpoints': m0002,
 };
