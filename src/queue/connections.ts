@@ -34,7 +34,9 @@ export async function probeRedis(url: string, timeoutMs = 4_000): Promise<void> 
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined); // the awaited calls below report it
+  // connect() then only says "Connection is closed."; the socket's own error says why.
+  let socketError: unknown;
+  redis.on('error', (err) => (socketError ??= err));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -44,9 +46,14 @@ export async function probeRedis(url: string, timeoutMs = 4_000): Promise<void> 
     await Promise.race([assertNoEviction(redis), deadline]);
   } catch (err) {
     if (err instanceof RedisEvictionPolicyError) throw err;
-    throw new DependencyUnavailableError('REDIS_URL', `cannot use Redis at ${where}: ${describeCause(err, secrets)}`, {
-      cause: err,
-    });
+    const cause = socketError ?? err;
+    throw new DependencyUnavailableError(
+      'REDIS_URL',
+      `cannot use Redis at ${where}: ${describeCause(cause, secrets)}`,
+      {
+        cause,
+      },
+    );
   } finally {
     clearTimeout(timer);
     redis.disconnect();
