@@ -14,6 +14,16 @@ const vaultKey = z
     'must be 32 bytes, base64',
   );
 
+// ioredis would treat `notaurl` as a host name and `http://...` as a Redis server, then retry it forever.
+const redisUrl = z.string().refine((v) => /^rediss?:$/.test(urlProtocol(v)), 'must be a redis:// or rediss:// URL');
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:$/.test(urlProtocol(v)), 'must be a postgres:// or postgresql:// URL');
+
+function urlProtocol(v: string): string {
+  return URL.canParse(v) ? new URL(v).protocol : '';
+}
+
 const PLACEHOLDERS = new Set(['changeme', 'change-me', 'deskpilot-admin', 'secret', 'password']);
 
 export const Env = z.object({
@@ -23,8 +33,8 @@ export const Env = z.object({
   /** The `work` role's own /healthz, /readyz and /metrics listener (the other roles serve them on PORT). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   PUBLIC_URL: z.url().optional(),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  DATABASE_URL: z.string().optional(),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  DATABASE_URL: postgresUrl.optional(),
   PGLITE_DIR: z.string().default('./data/pglite'),
   DESKPILOT_PREFIX: z
     .string()
@@ -66,13 +76,21 @@ export const Env = z.object({
   PROBE_STALE_AFTER_MS: z.coerce.number().int().min(1_000).default(900_000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   LOG_MODEL_CONTENT: bool,
 });
 
 export type Config = Readonly<z.infer<typeof Env>>;
 
+/** Compose passes `VAR=` lines as empty strings: a blank variable means "use the default", like an absent one. */
+function withoutBlanks(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
+  return out;
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const r = Env.safeParse(env);
+  const r = Env.safeParse(withoutBlanks(env));
   if (!r.success) {
     throw new ConfigError(
       `invalid configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,

@@ -13,12 +13,12 @@ import { loadPromptTemplates } from './agent/prompts.js';
 import { createRunStore } from './agent/run-store.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { requireVaultKey, type Config } from './config.js';
-import { createDb, type Db } from './db/database.js';
+import { createDb, probeDatabase, type Db } from './db/database.js';
 import { ConfigError } from './errors.js';
 import { createIntercomPools, type IntercomPools } from './intercom/client.js';
 import { createRateLimiter, type RateLimiter } from './limiter/token-bucket.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createProducerRedis, createWorkerRedis } from './queue/connections.js';
+import { createProducerRedis, createWorkerRedis, probeRedis } from './queue/connections.js';
 import { QUEUES } from './queue/jobs.js';
 import { createConversationProducer, type ConversationProducer } from './queue/producer.js';
 import { createCipher, createKeyring } from './vault/cipher.js';
@@ -68,6 +68,10 @@ export interface BuildOptions {
 
 export async function buildDeps(config: Config, logger: Logger, opts: BuildOptions = {}): Promise<Deps> {
   const cipher = createCipher(createKeyring(requireVaultKey(config), config.DESKPILOT_VAULT_PREVIOUS_KEYS));
+  // Fail fast, once, with the variable to fix, before building clients that reconnect forever (and before any
+  // BullMQ queue, which would print its own eviction banner).
+  await probeRedis(config.REDIS_URL);
+  if (!opts.db && config.DATABASE_URL) await probeDatabase(config.DATABASE_URL);
   const db = opts.db ?? createDb({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const metrics = createMetrics({ defaultMetrics: true });
   const redis = createWorkerRedis(config.REDIS_URL);

@@ -145,3 +145,51 @@ export class HumanCollisionError extends AppError {
   readonly code = 'human_collision';
   readonly retryable = false;
 }
+
+/** Something the command line was given is wrong (a flag, a file, a filter); the message says what to fix. */
+export class UsageError extends AppError {
+  readonly code = 'usage';
+  readonly retryable = false;
+}
+
+/**
+ * Redis or PostgreSQL did not answer at start-up. `variable` names the setting to check; the message holds the
+ * host and port and the cause, never the URL's credentials.
+ */
+export class DependencyUnavailableError extends AppError {
+  readonly code = 'dependency_unavailable';
+  readonly retryable = true;
+  constructor(
+    readonly variable: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${variable}: ${message}`, options);
+  }
+}
+
+/** Redis may evict keys, so queued jobs could silently disappear. */
+export class RedisEvictionPolicyError extends AppError {
+  readonly code = 'redis_eviction_policy';
+  readonly retryable = false;
+  constructor(readonly policy: string) {
+    super(
+      `Redis maxmemory-policy is "${policy}"; deskpilot needs "noeviction" or queued jobs can silently disappear. Set it with: redis-cli config set maxmemory-policy noeviction`,
+    );
+  }
+}
+
+export class MigrationFailedError extends AppError {
+  readonly code = 'migration_failed';
+  readonly retryable = false;
+}
+
+/** One line describing why a connection failed, with any given secret (a URL's password) masked. */
+export function describeCause(err: unknown, secrets: readonly string[] = []): string {
+  let text: string;
+  if (err instanceof AggregateError && err.errors.length > 0) text = describeCause(err.errors[0]);
+  else if (err instanceof Error) text = err.message || String((err as { code?: unknown }).code ?? err.name);
+  else text = String(err);
+  for (const s of secrets) if (s) text = text.split(s).join('***');
+  return text.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,9 +1,20 @@
-// Append-only audit trail, hash-chained per tenant so edits and deletions in the middle are detectable.
+// Append-only audit trail, hash-chained per tenant so edits and deletions are detectable: in the middle and at
+// the front by the chain and its retention checkpoints, at the end against a head stored outside the database.
 // Rows are never updated; `details` must never hold secrets or message bodies beyond what an operator needs.
-import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { AuditEvent } from '../db/schema.js';
+import type { AuditEvent, Database } from '../db/schema.js';
+import {
+  GENESIS,
+  checkChain,
+  checkHead,
+  hashAuditRow,
+  type ChainCheck,
+  type ChainLink,
+  type ChainRow,
+} from './audit-chain.js';
+
+export { GENESIS_HASH, hashAuditRow, type ChainLink } from './audit-chain.js';
 
 export interface AuditInput {
   tenantId: string;
@@ -15,6 +26,16 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
+export type AuditVerifyResult =
+  | { ok: true; rows: number; head: ChainLink; checkpoint: ChainLink }
+  | { ok: false; rows: number; tampered: boolean; brokenAtSeq: string; reason: string };
+
+export interface AuditPruneResult {
+  removed: number;
+  /** Tenants whose prunable rows do not verify: kept as evidence, not pruned. */
+  refused: Array<{ tenantId: string; brokenAtSeq: string; reason: string }>;
+}
+
 export interface AuditLog {
   record(event: AuditInput): Promise<void>;
   query(filter: {
@@ -24,50 +45,42 @@ export interface AuditLog {
     until?: Date;
     limit?: number;
   }): Promise<AuditEvent[]>;
-  verify(
-    tenantId: string,
-  ): Promise<{ ok: true; rows: number } | { ok: false; rows: number; brokenAtSeq: string; reason: string }>;
-  prune(olderThan: Date): Promise<number>;
+  /** With `head` (from an earlier `head()` kept elsewhere), rows removed from the end are detected too. */
+  verify(tenantId: string, opts?: { head?: ChainLink }): Promise<AuditVerifyResult>;
+  /** The newest link: last row, else the retention checkpoint; undefined when the tenant never had a row. */
+  head(tenantId: string): Promise<ChainLink | undefined>;
+  prune(olderThan: Date): Promise<AuditPruneResult>;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
+type Executor = Pick<Db, 'selectFrom'>;
 
-export function hashAuditRow(
-  prevHash: string,
-  row: {
-    tenant_id: string;
-    seq: string;
-    conversation_id: string | null;
-    run_id: string | null;
-    actor: string;
-    action: string;
-    outcome: string;
-    details: unknown;
-    created_at: string;
-  },
-): string {
-  // A fixed field order, so the hash does not depend on how a driver orders JSON keys.
-  const canonical = JSON.stringify([
-    prevHash,
-    row.tenant_id,
-    row.seq,
-    row.conversation_id,
-    row.run_id,
-    row.actor,
-    row.action,
-    row.outcome,
-    canonicalJson(row.details),
-    row.created_at,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+async function latestCheckpoint(db: Executor, tenantId: string): Promise<ChainLink | undefined> {
+  const cp = await db
+    .selectFrom('audit_checkpoints')
+    .select(['seq', 'hash'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return cp ? { seq: String(cp.seq), hash: cp.hash } : undefined;
 }
 
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+async function lastRow(db: Executor, tenantId: string): Promise<ChainLink | undefined> {
+  const last = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last ? { seq: String(last.seq), hash: last.hash } : undefined;
 }
+
+// Serialise writers (and the pruner) of one tenant's chain; other tenants are not blocked.
+const lockChain = (trx: Transaction<Database>, tenantId: string) =>
+  sql`select pg_advisory_xact_lock(hashtext(${`audit:${tenantId}`}))`.execute(trx);
+
+const toChainRow = (r: AuditEvent): ChainRow => ({ ...r, seq: String(r.seq) });
 
 export function createAuditLog(d: { db: Db; now?: () => Date }): AuditLog {
   const { db } = d;
@@ -76,18 +89,10 @@ export function createAuditLog(d: { db: Db; now?: () => Date }): AuditLog {
   return {
     async record(e) {
       await db.transaction().execute(async (trx) => {
-        // Serialise writers of one tenant's chain; other tenants are not blocked.
-        await sql`select pg_advisory_xact_lock(hashtext(${`audit:${e.tenantId}`}))`.execute(trx);
-        const last = await trx
-          .selectFrom('audit_events')
-          .select(['seq', 'hash'])
-          .where('tenant_id', '=', e.tenantId)
-          .orderBy('seq', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        const seq = String(last ? BigInt(last.seq) + 1n : 1n);
-        const prevHash = last?.hash ?? GENESIS_HASH;
-        const createdAt = now().toISOString();
+        await lockChain(trx, e.tenantId);
+        // After retention pruned every row, the chain continues from its checkpoint.
+        const last = (await lastRow(trx, e.tenantId)) ?? (await latestCheckpoint(trx, e.tenantId)) ?? GENESIS;
+        const seq = String(BigInt(last.seq) + 1n);
         const row = {
           tenant_id: e.tenantId,
           seq,
@@ -97,15 +102,15 @@ export function createAuditLog(d: { db: Db; now?: () => Date }): AuditLog {
           action: e.action,
           outcome: e.outcome,
           details: e.details ?? {},
-          created_at: createdAt,
+          created_at: now().toISOString(),
         };
         await trx
           .insertInto('audit_events')
           .values({
             ...row,
             details: JSON.stringify(row.details),
-            prev_hash: prevHash,
-            hash: hashAuditRow(prevHash, row),
+            prev_hash: last.hash,
+            hash: hashAuditRow(last.hash, row),
           })
           .execute();
       });
@@ -122,44 +127,83 @@ export function createAuditLog(d: { db: Db; now?: () => Date }): AuditLog {
         .execute();
     },
 
-    async verify(tenantId) {
-      const rows = await db
-        .selectFrom('audit_events')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .orderBy('seq', 'asc')
-        .execute();
-      // Retention prunes the oldest rows, so the chain may legitimately start at a later row: trust its prev_hash.
-      let prev = rows[0]?.prev_hash ?? GENESIS_HASH;
-      let expectedSeq = rows[0] ? BigInt(rows[0].seq) : 1n;
-      for (const r of rows) {
-        if (BigInt(r.seq) !== expectedSeq)
-          return { ok: false, rows: rows.length, brokenAtSeq: String(r.seq), reason: 'missing row' };
-        if (r.prev_hash !== prev)
-          return { ok: false, rows: rows.length, brokenAtSeq: String(r.seq), reason: 'prev_hash mismatch' };
-        const h = hashAuditRow(prev, {
-          tenant_id: r.tenant_id,
-          seq: String(r.seq),
-          conversation_id: r.conversation_id,
-          run_id: r.run_id,
-          actor: r.actor,
-          action: r.action,
-          outcome: r.outcome,
-          details: r.details,
-          created_at: new Date(r.created_at).toISOString(),
-        });
-        if (h !== r.hash) return { ok: false, rows: rows.length, brokenAtSeq: String(r.seq), reason: 'row altered' };
-        prev = r.hash;
-        expectedSeq += 1n;
-      }
-      return { ok: true, rows: rows.length };
+    async verify(tenantId, opts = {}) {
+      const checkpoint = (await latestCheckpoint(db, tenantId)) ?? GENESIS;
+      const rows = (
+        await db
+          .selectFrom('audit_events')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .orderBy('seq', 'asc')
+          .execute()
+      ).map(toChainRow);
+      let r: ChainCheck = checkChain(rows, checkpoint);
+      if (r.ok && opts.head) r = checkHead(opts.head, { rows, head: r.head, checkpoint });
+      return r.ok
+        ? { ok: true, rows: rows.length, head: r.head, checkpoint }
+        : { ok: false, rows: rows.length, tampered: r.tampered, brokenAtSeq: r.brokenAtSeq, reason: r.reason };
+    },
+
+    async head(tenantId) {
+      return (await lastRow(db, tenantId)) ?? (await latestCheckpoint(db, tenantId));
     },
 
     async prune(olderThan) {
-      const res = await db.deleteFrom('audit_events').where('created_at', '<', olderThan).executeTakeFirst();
-      return Number(res.numDeletedRows);
+      const tenants = await db
+        .selectFrom('audit_events')
+        .select('tenant_id')
+        .distinct()
+        .where('created_at', '<', olderThan)
+        .execute();
+      const result: AuditPruneResult = { removed: 0, refused: [] };
+      for (const { tenant_id: tenantId } of tenants) {
+        const r = await pruneTenant(db, tenantId, olderThan, now());
+        if (r.ok) result.removed += r.removed;
+        else result.refused.push({ tenantId, brokenAtSeq: r.brokenAtSeq, reason: r.reason });
+      }
+      return result;
     },
   };
+}
+
+/**
+ * Deletes the oldest rows of one chain, only as an unbroken prefix (a row with a skewed clock never leaves a
+ * hole), after checking them, and records the last deleted row as the new checkpoint in the same transaction.
+ */
+async function pruneTenant(
+  db: Db,
+  tenantId: string,
+  olderThan: Date,
+  at: Date,
+): Promise<{ ok: true; removed: number } | { ok: false; brokenAtSeq: string; reason: string }> {
+  return db.transaction().execute(async (trx) => {
+    await lockChain(trx, tenantId);
+    const firstKept = await trx
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('tenant_id', '=', tenantId)
+      .where('created_at', '>=', olderThan)
+      .executeTakeFirst();
+    let q = trx.selectFrom('audit_events').selectAll().where('tenant_id', '=', tenantId);
+    if (firstKept?.seq !== undefined && firstKept.seq !== null) q = q.where('seq', '<', firstKept.seq);
+    const doomed = (await q.orderBy('seq', 'asc').execute()).map(toChainRow);
+    const last = doomed.at(-1);
+    if (!last) return { ok: true, removed: 0 };
+    // Never delete evidence: rows that do not verify stay until an operator has looked at them.
+    const check = checkChain(doomed, (await latestCheckpoint(trx, tenantId)) ?? GENESIS);
+    if (!check.ok) return { ok: false, brokenAtSeq: check.brokenAtSeq, reason: check.reason };
+    const res = await trx
+      .deleteFrom('audit_events')
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '<=', last.seq)
+      .executeTakeFirst();
+    const removed = Number(res.numDeletedRows);
+    await trx
+      .insertInto('audit_checkpoints')
+      .values({ tenant_id: tenantId, seq: last.seq, hash: last.hash, pruned_rows: removed, created_at: at })
+      .execute();
+    return { ok: true, removed };
+  });
 }
 
 /** Streams a tenant's audit trail as JSON lines, oldest first, in pages (no full-table read into memory). */

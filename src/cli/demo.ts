@@ -8,6 +8,7 @@ import { buildDeps } from '../deps.js';
 import { createLogger } from '../logger.js';
 import { createWorkerRedis, deleteKeysWithPrefix } from '../queue/connections.js';
 import { QUEUES } from '../queue/jobs.js';
+import type { RecordedCall } from '../sandbox/intercom-call-log.js';
 import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
 import { SEED_CONVERSATION_ID } from '../sandbox/intercom-seed-data.js';
 import { createModelSandbox } from '../sandbox/model-sandbox.js';
@@ -75,7 +76,7 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
       `deskpilot demo: receiver ${roles.url}, Intercom sandbox ${intercom.url}, model ${model ? `sandbox ${model.url}` : `Claude (${config.ANTHROPIC_MODEL})`}`,
     );
     print(
-      `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (in memory)'}; Redis ${config.REDIS_URL}\n`,
+      `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (in memory)'}; Redis ${withoutPassword(config.REDIS_URL)}\n`,
     );
 
     const { tenant } = await registerSandboxTenant(deps, intercom, {
@@ -90,6 +91,8 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
         body,
       });
 
+    // Every job the queue holds in any state; completed jobs stay a day, so a difference is what a post added.
+    const queued = async () => Object.values(await deps.conversationQueue.getJobCounts()).reduce((a, b) => a + b, 0);
     const jobs: Array<{ title: string; conversationId: string; jobId: string }> = [];
     for (const s of SCENARIOS) {
       const conversationId =
@@ -101,12 +104,19 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
       const { jobId } = (await res.json()) as { jobId: string };
       jobs.push({ title: s.title, conversationId, jobId });
       if (conversationId === SEED_CONVERSATION_ID) {
+        const before = await queued();
         const again = await post(d.body, d.signature);
-        print(`webhook ${s.title}: ${res.status}; redelivered duplicate: ${again.status} (same job, not run twice)`);
+        const { jobId: againId } = (await again.json()) as { jobId?: string };
+        const added = (await queued()) - before;
+        print(
+          `webhook ${s.title}: ${res.status}; redelivered duplicate: ${again.status}, job ${againId === jobId ? 'id unchanged' : `id ${String(againId)} (first was ${jobId})`}, ${added} job${added === 1 ? '' : 's'} added`,
+        );
       } else print(`webhook ${s.title}: ${res.status}`);
     }
     const forged = signedDelivery('not-the-secret');
-    print(`forged signature: ${(await post(forged.body, forged.signature)).status} (nothing enqueued)\n`);
+    const beforeForged = await queued();
+    const forgedStatus = (await post(forged.body, forged.signature)).status;
+    print(`forged signature: ${forgedStatus}, ${(await queued()) - beforeForged} jobs enqueued\n`);
 
     for (const j of jobs) {
       const job = await Job.fromId(deps.conversationQueue, j.jobId);
@@ -121,10 +131,13 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
       }
       print(`    → conversation ${String(conv?.state ?? '?')}; run ${summarise(result)}\n`);
     }
-    const writes = intercom.calls().filter((c) => c.method !== 'GET').length;
-    print(
-      `done: ${jobs.length} conversations, ${writes} Intercom writes, ${intercom.calls().length} Intercom calls in all.`,
-    );
+    const calls = intercom.calls();
+    print(`done: ${jobs.length} conversations, ${calls.length} Intercom calls in all.`);
+    const kinds = callsByKind(calls);
+    const writes = [...kinds].filter(([k]) => CONVERSATION_WRITES.has(k.replace(' (refused)', '')));
+    const others = [...kinds].filter(([k]) => !CONVERSATION_WRITES.has(k.replace(' (refused)', '')));
+    print(`Intercom writes to conversations (${total(writes)}): ${formatKinds(writes) || 'none'}`);
+    print(`other Intercom calls (${total(others)}): ${formatKinds(others) || 'none'}`);
   } finally {
     await events.close();
     await roles.stop();
@@ -142,4 +155,47 @@ function summarise(result: unknown): string {
   if ('stopReason' in result && 'turns' in result)
     return `ended by ${String(result.stopReason)} after ${String(result.turns)} model turns`;
   return JSON.stringify(result);
+}
+
+/** What each Intercom call did, from its method, path and message_type: writes apart from searches and setup. */
+export function callKind(c: Pick<RecordedCall, 'method' | 'path' | 'body' | 'status'>): string {
+  const failed = c.status >= 400 ? ' (refused)' : '';
+  const messageType =
+    c.body !== null && typeof c.body === 'object' ? String(Reflect.get(c.body, 'message_type') ?? '') : '';
+  const conv = /^\/conversations\/[^/]+\/(reply|parts|tags|convert)(\/|$)/.exec(c.path)?.[1];
+  if (c.method === 'GET') return 'read';
+  if (c.path.endsWith('/search')) return 'search (read)';
+  if (c.method === 'POST' && c.path === '/tags') return `tag created${failed}`;
+  if (conv === 'reply') return `${messageType === 'note' ? 'note' : 'reply'}${failed}`;
+  if (conv === 'parts') {
+    const kinds: Record<string, string> = { assignment: 'assign', snoozed: 'snooze', close: 'close', open: 'open' };
+    return `${kinds[messageType] ?? `part ${messageType}`}${failed}`;
+  }
+  if (conv === 'tags') return `${c.method === 'DELETE' ? 'untag' : 'tag'}${failed}`;
+  if (conv === 'convert' || c.path === '/tickets') return `ticket${failed}`;
+  return `${c.method} ${c.path}${failed}`;
+}
+
+function callsByKind(calls: ReadonlyArray<Pick<RecordedCall, 'method' | 'path' | 'body' | 'status'>>) {
+  const counts = new Map<string, number>();
+  for (const c of calls) counts.set(callKind(c), (counts.get(callKind(c)) ?? 0) + 1);
+  return counts;
+}
+
+const WRITE_ORDER = ['reply', 'note', 'tag', 'untag', 'assign', 'snooze', 'close', 'open', 'ticket'];
+const CONVERSATION_WRITES = new Set(WRITE_ORDER);
+const total = (kinds: Array<[string, number]>) => kinds.reduce((n, [, c]) => n + c, 0);
+
+function formatKinds(kinds: Array<[string, number]>): string {
+  const rank = (k: string) => (WRITE_ORDER.indexOf(k) === -1 ? WRITE_ORDER.length : WRITE_ORDER.indexOf(k));
+  return kinds
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+}
+
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
 }

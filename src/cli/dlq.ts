@@ -1,7 +1,9 @@
 // `deskpilot dlq list|show|replay|purge`: the operator's view of dead letters (BullMQ failed sets).
 import { findRunByJob } from '../agent/run-lookup.js';
 import { createDeadLetters, type DeadLetter, type DeadLetterFilter } from '../queue/dead-letters.js';
+import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { parseDate } from './parse.js';
 
 export interface DlqFilterArgs {
   tenant?: string;
@@ -12,13 +14,6 @@ export interface DlqFilterArgs {
   job?: string[];
   all?: boolean;
   dryRun?: boolean;
-}
-
-function parseDate(flag: string, value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new Error(`--${flag}: not a date: ${value}`);
-  return d;
 }
 
 export function toFilter(a: DlqFilterArgs): DeadLetterFilter {
@@ -35,7 +30,7 @@ export function toFilter(a: DlqFilterArgs): DeadLetterFilter {
 function requireScope(a: DlqFilterArgs): void {
   const scoped = a.tenant || a.reason || a.queue || a.since || a.until || (a.job && a.job.length > 0);
   if (!scoped && !a.all)
-    throw new Error('give a filter (--tenant, --reason, --queue, --since, --until, --job) or --all');
+    throw new UsageError('give a filter (--tenant, --reason, --queue, --since, --until, --job) or --all');
 }
 
 const line = (l: DeadLetter) =>
@@ -47,8 +42,9 @@ async function deadLetters(ctx: CliContext) {
 }
 
 export async function dlqList(a: DlqFilterArgs, ctx: CliContext): Promise<void> {
+  const filter = toFilter(a);
   const { dlq } = await deadLetters(ctx);
-  const letters = await dlq.list(toFilter(a));
+  const letters = await dlq.list(filter);
   for (const l of letters) ctx.print(line(l));
   ctx.print(`${letters.length} dead letter${letters.length === 1 ? '' : 's'}`);
 }
@@ -56,7 +52,7 @@ export async function dlqList(a: DlqFilterArgs, ctx: CliContext): Promise<void> 
 export async function dlqShow(a: { queue: string; job: string }, ctx: CliContext): Promise<void> {
   const { deps, dlq } = await deadLetters(ctx);
   const l = await dlq.show(a.queue, a.job);
-  if (!l) throw new Error(`no dead letter ${a.queue}/${a.job}`);
+  if (!l) throw new UsageError(`no dead letter ${a.queue}/${a.job}`);
   ctx.print(line(l));
   ctx.print(`error    ${l.error}`);
   ctx.print(`payload  ${JSON.stringify(l.data)}`);
@@ -71,8 +67,9 @@ export async function dlqShow(a: { queue: string; job: string }, ctx: CliContext
 
 export async function dlqReplay(a: DlqFilterArgs, ctx: CliContext): Promise<void> {
   requireScope(a);
+  const filter = toFilter(a);
   const { dlq } = await deadLetters(ctx);
-  const report = await dlq.replay(toFilter(a), { dryRun: Boolean(a.dryRun) });
+  const report = await dlq.replay(filter, { dryRun: Boolean(a.dryRun) });
   for (const l of report.replayed) ctx.print(`${report.dryRun ? 'would replay' : 'replayed'} ${line(l)}`);
   for (const s of report.skipped) ctx.print(`skipped ${s.jobId}: ${s.why}`);
   ctx.print(
@@ -82,8 +79,9 @@ export async function dlqReplay(a: DlqFilterArgs, ctx: CliContext): Promise<void
 
 export async function dlqPurge(a: DlqFilterArgs, ctx: CliContext): Promise<void> {
   requireScope(a);
+  const filter = toFilter(a);
   const { dlq } = await deadLetters(ctx);
-  const removed = await dlq.purge(toFilter(a), { dryRun: Boolean(a.dryRun) });
+  const removed = await dlq.purge(filter, { dryRun: Boolean(a.dryRun) });
   for (const l of removed) ctx.print(`${a.dryRun ? 'would purge' : 'purged'} ${line(l)}`);
   ctx.print(`${a.dryRun ? 'dry run: ' : ''}${removed.length} purged`);
 }

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { migrateToLatest } from '../db/database.js';
 import type { TenantMode, TenantSettings } from '../db/schema.js';
 import type { Deps } from '../deps.js';
+import { UsageError, describeCause } from '../errors.js';
 import { createDeadLetters } from '../queue/dead-letters.js';
 import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
 import { AllowedTools, TenantSettingsInput } from '../vault/tenant-settings.js';
 import type { CliContext } from './context.js';
+import { issuesLine } from './parse.js';
 
 export interface TenantAddArgs {
   name: string;
@@ -41,11 +43,12 @@ export function describeConnection(c: ConnectionInfo | undefined, staleBeforeMs?
 }
 
 export async function tenantAdd(args: TenantAddArgs, ctx: CliContext): Promise<string> {
+  if (!args.app && !args.clientSecret)
+    throw new UsageError('give --client-secret (a new Intercom app) or --app <id> (an existing one)');
   const deps = await ready(ctx);
   let appId = args.app;
   if (!appId) {
-    if (!args.clientSecret)
-      throw new Error('give --client-secret (a new Intercom app) or --app <id> (an existing one)');
+    if (!args.clientSecret) throw new UsageError('give --client-secret or --app'); // checked above; narrows the type
     appId = (await deps.tenants.addApp({ name: args.appName ?? `${args.name} app`, clientSecret: args.clientSecret }))
       .id;
     ctx.print(`app ${appId} stored (client secret encrypted)`);
@@ -81,11 +84,14 @@ export async function tenantList(ctx: CliContext): Promise<void> {
   const deps = await ready(ctx);
   const tenants = await deps.tenants.listTenants();
   const stale = Date.now() - ctx.config.PROBE_STALE_AFTER_MS;
-  if (tenants.length === 0) ctx.print('no tenants');
+  if (tenants.length === 0) return ctx.print('no tenants');
+  const rows = [['TENANT', 'WORKSPACE', 'MODE', 'NAME', 'CONNECTION']];
   for (const t of tenants) {
     const c = await deps.connections.latest(t.id);
-    ctx.print(`${t.id}  ${t.workspace_id}  ${t.mode}  ${t.name}  [${describeConnection(c, stale)}]`);
+    rows.push([t.id, t.workspace_id, t.mode, t.name, describeConnection(c, stale)]);
   }
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) ctx.print(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
 }
 
 export async function tenantShow(args: { tenant: string }, ctx: CliContext): Promise<void> {
@@ -128,24 +134,9 @@ export interface TenantConfigureArgs {
 
 /** Mode, allowed tools (comma-separated) and settings (a JSON file), each validated; prints the result. */
 export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext): Promise<void> {
+  const tools = args.tools === undefined ? undefined : parseTools(args.tools);
+  const settings = args.settings === undefined ? undefined : readSettings(args.settings);
   const deps = await ready(ctx);
-  const tools =
-    args.tools === undefined
-      ? undefined
-      : AllowedTools.parse(
-          args.tools
-            .split(',')
-            .map((t) => t.trim())
-            .filter(Boolean),
-        );
-  let settings: TenantSettings | undefined;
-  if (args.settings !== undefined) {
-    const parsed = TenantSettingsInput.safeParse(JSON.parse(readFileSync(args.settings, 'utf8')));
-    if (!parsed.success)
-      throw new Error(`--settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    // Round-trip drops the undefined keys zod leaves for absent optionals (exactOptionalPropertyTypes).
-    settings = JSON.parse(JSON.stringify(parsed.data));
-  }
   const t = await deps.tenants.updateTenant(args.tenant, {
     ...(args.mode ? { mode: args.mode } : {}),
     ...(tools ? { allowedTools: tools } : {}),
@@ -162,6 +153,30 @@ export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext
   ctx.print(
     `tenant ${t.id}: mode ${t.mode}; tools ${t.allowed_tools.join(', ')}; teams ${(t.settings.teams ?? []).map((x) => x.name).join(', ') || '(from Intercom)'}`,
   );
+}
+
+function parseTools(list: string): string[] {
+  const r = AllowedTools.safeParse(
+    list
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  );
+  if (!r.success) throw new UsageError(`--tools: ${issuesLine(r.error)}`);
+  return r.data;
+}
+
+function readSettings(file: string): TenantSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--settings: cannot read ${file} as JSON: ${describeCause(err)}`, { cause: err });
+  }
+  const parsed = TenantSettingsInput.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`--settings: ${issuesLine(parsed.error)}`);
+  // Round-trip drops the undefined keys zod leaves for absent optionals (exactOptionalPropertyTypes).
+  return JSON.parse(JSON.stringify(parsed.data)) as TenantSettings;
 }
 
 /** What each mode means for the customer, printed whenever a mode is set so an operator knows what they chose. */

@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect, type MigrationProvider, type Migrati
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { ConfigError, DependencyUnavailableError, MigrationFailedError, describeCause } from '../errors.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -32,7 +33,15 @@ export function createDb(opts: DbOptions): Db {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const dir = opts.pgliteDir ?? 'memory://';
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  if (!dir.startsWith('memory://')) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new ConfigError(`invalid configuration: PGLITE_DIR: cannot create ${dir}: ${describeCause(err)}`, {
+        cause: err,
+      });
+    }
+  }
   const pglite = new PGlite(dir);
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }
@@ -46,7 +55,13 @@ function migrator(db: Db, schema?: string): Migrator {
 export async function migrateToLatest(db: Db, schema?: string): Promise<MigrationResultSet> {
   if (schema) await db.schema.createSchema(schema).ifNotExists().execute();
   const result = await migrator(db, schema).migrateToLatest();
-  if (result.error) throw new Error('database migration failed', { cause: result.error });
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new MigrationFailedError(
+      `database migration ${failed ?? '(before any migration ran)'} failed: ${describeCause(result.error)}`,
+      { cause: result.error },
+    );
+  }
   return result;
 }
 
@@ -58,4 +73,33 @@ export async function pendingMigrations(db: Db, schema?: string): Promise<string
 
 export async function pingDb(db: Db): Promise<void> {
   await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+}
+
+/**
+ * Start-up check with one connection and a deadline: answers within `timeoutMs` whether DATABASE_URL works,
+ * naming host, port and database, never the password.
+ */
+export async function probeDatabase(url: string, timeoutMs = 4_000): Promise<void> {
+  const u = new URL(url);
+  const where = `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => undefined); // the awaited calls below report it
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([client.connect(), deadline]);
+    await Promise.race([client.query('select 1'), deadline]);
+  } catch (err) {
+    const secrets = [decodeURIComponent(u.password), u.password];
+    throw new DependencyUnavailableError(
+      'DATABASE_URL',
+      `cannot use PostgreSQL at ${where}: ${describeCause(err, secrets)}`,
+      { cause: err },
+    );
+  } finally {
+    clearTimeout(timer);
+    void client.end().catch(() => undefined);
+  }
 }

@@ -122,6 +122,15 @@ export interface AuditEventsTable {
   created_at: Timestamp;
 }
 
+/** The last row a retention prune deleted from a tenant's chain (migration 0002). Append-only. */
+export interface AuditCheckpointsTable {
+  tenant_id: string;
+  seq: ColumnType<string, number | string, never>;
+  hash: string;
+  pruned_rows: ColumnType<string, number | string, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface Database {
   intercom_apps: IntercomAppsTable;
   tenants: TenantsTable;
@@ -130,6 +139,7 @@ export interface Database {
   run_steps: RunStepsTable;
   action_ledger: ActionLedgerTable;
   audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

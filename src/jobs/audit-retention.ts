@@ -3,7 +3,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog, AuditPruneResult } from '../audit/audit-log.js';
 import { QUEUES } from '../queue/jobs.js';
 import { runJob } from './run-job.js';
 
@@ -18,7 +18,7 @@ export interface RetentionDeps {
   now?: () => number;
 }
 
-export async function pruneAudit(d: Pick<RetentionDeps, 'audit' | 'retentionDays' | 'now'>): Promise<number> {
+export async function pruneAudit(d: Pick<RetentionDeps, 'audit' | 'retentionDays' | 'now'>): Promise<AuditPruneResult> {
   const now = d.now ?? Date.now;
   return d.audit.prune(new Date(now() - d.retentionDays * DAY_MS));
 }
@@ -35,9 +35,11 @@ export async function startAuditRetention(d: RetentionDeps): Promise<{ close(): 
     QUEUES.retention,
     async (job, token) =>
       runJob(job, token, log.child({ jobId: job.id }), async () => {
-        const removed = await pruneAudit(d);
+        const { removed, refused } = await pruneAudit(d);
         log.info({ removed, retentionDays: d.retentionDays }, 'audit rows pruned');
-        return { removed };
+        // A chain that does not verify keeps its rows as evidence; `deskpilot audit verify` shows where it breaks.
+        for (const r of refused) log.error(r, 'audit chain does not verify; its rows were not pruned');
+        return { removed, refused: refused.length };
       }),
     { connection: { ...d.redis.options }, prefix: d.prefix, concurrency: 1 },
   );

@@ -30,14 +30,11 @@ export async function runJob<T>(
       throw new DelayedError();
     }
     if (err instanceof AppError && !err.retryable) {
-      log.warn({ code: err.code, err: { message: err.message } }, 'job failed without retry');
+      log.warn({ code: err.code, err }, 'job failed without retry');
       throw new UnrecoverableError(`${err.code}: ${err.message}`);
     }
     if (err instanceof AppError) {
-      log.warn(
-        { code: err.code, err: { message: err.message }, attempt: job.attemptsMade + 1 },
-        'job failed; will retry with backoff',
-      );
+      log.warn({ code: err.code, err, attempt: job.attemptsMade + 1 }, 'job failed; will retry with backoff');
       throw new Error(`${err.code}: ${err.message}`, { cause: err });
     }
     log.error({ err }, 'job failed with an unexpected error');

@@ -22,7 +22,11 @@ describe('demo', () => {
     clearTimeout(timer);
     expect(code, out).toBe(0);
     expect(out).toContain('embedded PGlite');
-    expect(out).toContain('forged signature: 401');
+    // Measured, not asserted by fixed strings: the duplicate added no job and the forgery enqueued nothing.
+    expect(out).toMatch(/redelivered duplicate: 202, job id unchanged, 0 jobs added/);
+    expect(out).toContain('forged signature: 401, 0 jobs enqueued');
+    expect(out).toMatch(/Intercom writes to conversations \(\d+\): \d+ reply/);
+    expect(out).toMatch(/other Intercom calls \(\d+\): \d+ read/);
     expect(out.match(/▸ /g)).toHaveLength(7);
     expect(out).not.toMatch(/failed:/);
     expect(out).toMatch(/done: 7 conversations/);

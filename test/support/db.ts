@@ -26,7 +26,7 @@ export async function createTestDb(): Promise<TestDb> {
     url: TEST_DATABASE_URL,
     urlWithSchema: url.toString(),
     async truncate() {
-      await sql`truncate table audit_events, action_ledger, run_steps, agent_runs, connections, tenants, intercom_apps cascade`.execute(
+      await sql`truncate table audit_events, audit_checkpoints, action_ledger, run_steps, agent_runs, connections, tenants, intercom_apps cascade`.execute(
         db,
       );
     },

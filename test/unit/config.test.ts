@@ -47,3 +47,44 @@ describe('loadConfig', () => {
     expect(ok.PUBLIC_URL).toBe('https://dp.example.com');
   });
 });
+
+describe('loadConfig: deployment files', () => {
+  it('treats a blank variable as unset, as Compose passes `VAR=` lines from .env', () => {
+    const cfg = loadConfig({
+      DATABASE_URL: '',
+      ANTHROPIC_API_KEY: '',
+      ADMIN_TOKEN: ' ',
+      PORT: '',
+      LOG_MODEL_CONTENT: '',
+      DESKPILOT_VAULT_PREVIOUS_KEYS: '',
+      PUBLIC_URL: '',
+    });
+    expect(cfg.DATABASE_URL).toBeUndefined();
+    expect(cfg.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(cfg.ADMIN_TOKEN).toBeUndefined();
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.LOG_MODEL_CONTENT).toBe(false);
+    expect(cfg.DESKPILOT_VAULT_PREVIOUS_KEYS).toEqual([]);
+  });
+
+  it('refuses a REDIS_URL or DATABASE_URL that is not a URL of the right kind, without echoing it', () => {
+    for (const bad of ['notaurl', 'http://127.0.0.1:6379', 'redis//x', 'postgres://u:p@h/db']) {
+      expect(() => loadConfig({ REDIS_URL: bad })).toThrow(/^invalid configuration: REDIS_URL: must be a redis:\/\//);
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'redis://u:hunter2@h:1' })).toThrow(/DATABASE_URL: must be a postgres/);
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/db' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+    expect(loadConfig({ REDIS_URL: 'rediss://:pw@cache.example.com:6380/2' }).REDIS_URL).toContain('rediss://');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).DATABASE_URL).toBe('postgresql://u@h/db');
+  });
+
+  it('accepts LOG_FORMAT json (default) or pretty only', () => {
+    expect(loadConfig({}).LOG_FORMAT).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT/);
+  });
+});

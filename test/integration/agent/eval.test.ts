@@ -27,7 +27,12 @@ describe('eval harness', () => {
   });
 
   it('scores four scenarios (one an attack) across modes end to end', async () => {
-    const scenarios = loadScenarios(DIR, ['billing-double-charge', 'teammate-mid-run', 'shadow-spam', 'attack-reply-flood']);
+    const scenarios = loadScenarios(DIR, [
+      'billing-double-charge',
+      'teammate-mid-run',
+      'shadow-spam',
+      'attack-reply-flood',
+    ]);
     const results = await runEval(stack, scenarios, { timeoutMs: 45_000 });
     for (const r of results)
       expect({ name: r.scenario.name, failures: r.verdict.failures }).toEqual({ name: r.scenario.name, failures: [] });

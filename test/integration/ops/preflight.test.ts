@@ -55,7 +55,11 @@ describe('start-up checks', () => {
     const db = createDb({ url: TEST_DATABASE_URL, schema });
     try {
       await db.schema.createSchema(schema).execute();
-      expect(await pendingMigrations(db, schema)).toEqual(['0001_init', '0002_ledger_by_conversation']);
+      expect(await pendingMigrations(db, schema)).toEqual([
+        '0001_init',
+        '0002_audit_checkpoints',
+        '0003_ledger_by_conversation',
+      ]);
       await migrateToLatest(db, schema);
       expect(await pendingMigrations(db, schema)).toEqual([]);
     } finally {
