@@ -90,6 +90,9 @@ interface RunScope {
 
 export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome> {
   const { tenant } = input;
+  // A tenant already past its daily cap parks before a run exists, so the parked job wakes as a fresh event
+  // (coalesced with later ones) rather than as a resumed run with a stale prompt.
+  await parkIfOverCap(d, input, resolvePolicy(tenant.settings), 0);
   const record = await d.runs.open({
     tenantId: tenant.id,
     conversationId: input.conversation.id,
@@ -147,7 +150,7 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
       user: renderTaskPrompt(d.templates, input.conversation, input.adminId, input.task),
     });
   }
-  let tokens = record.run.input_tokens + record.run.output_tokens;
+  let tokens = record.run.input_tokens + record.run.output_tokens + record.run.cached_tokens;
 
   try {
     for (;;) {
@@ -202,9 +205,11 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
       const res = await d.model.create(request);
       await push({ kind: 'model', content: res.content, stopReason: res.stopReason, usage: res.usage });
       await d.runs.addUsage(runId, res.usage);
-      const spent = res.usage.inputTokens + res.usage.outputTokens;
+      // Cached prompt tokens are still tokens the run consumed: they count toward both budgets.
+      const spent =
+        res.usage.inputTokens + res.usage.outputTokens + res.usage.cacheReadTokens + res.usage.cacheWriteTokens;
       tokens += spent;
-      await d.spend.add(tenant.id, spent + res.usage.cacheReadTokens + res.usage.cacheWriteTokens);
+      await d.spend.add(tenant.id, spent);
       d.metrics.modelTokens.inc({ kind: 'input' }, res.usage.inputTokens);
       d.metrics.modelTokens.inc({ kind: 'output' }, res.usage.outputTokens);
       d.metrics.modelTokens.inc({ kind: 'cache_read' }, res.usage.cacheReadTokens);
@@ -235,11 +240,15 @@ function buildRequest(s: RunScope): ModelRequest {
 // Past the tenant's daily cap the job waits for the next UTC day, without spending an attempt; the run resumes
 // from its stored steps then.
 async function checkDailyCap(s: RunScope, estimate: number): Promise<void> {
-  const used = await s.d.spend.usedToday(s.input.tenant.id);
-  if (used + estimate <= s.policy.dailyTokens) return;
-  const waitMs = s.d.spend.msUntilReset();
-  s.input.logger.warn(
-    { runId: s.runId, usedToday: used, dailyTokens: s.policy.dailyTokens, retryAfterMs: waitMs },
+  await parkIfOverCap(s.d, s.input, s.policy, estimate);
+}
+
+async function parkIfOverCap(d: LoopDeps, input: RunInput, policy: Policy, estimate: number): Promise<void> {
+  const used = await d.spend.usedToday(input.tenant.id);
+  if (used === 0 || used + estimate <= policy.dailyTokens) return;
+  const waitMs = d.spend.msUntilReset();
+  input.logger.warn(
+    { usedToday: used, dailyTokens: policy.dailyTokens, retryAfterMs: waitMs },
     'tenant daily token cap reached; work parked until the next UTC day',
   );
   throw new RateLimitedError('daily_token_cap', waitMs);

@@ -36,11 +36,9 @@ export function createTokenSpend(d: { redis: Redis; prefix: string; now?: () => 
 }
 
 /**
- * A conservative token estimate for a request, so budgets hold before the call: about three ASCII characters a
- * token (real tokenizers average nearer four) and one token for every other character.
+ * An upper bound on a request's tokens, so budgets hold before the call: byte-level tokenizers never produce
+ * more tokens than UTF-8 bytes, whatever the text (random strings and non-Latin scripts included).
  */
 export function estimateTokens(text: string): number {
-  let other = 0;
-  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) > 0x7f) other += 1;
-  return Math.ceil((text.length - other) / 3) + other;
+  return Buffer.byteLength(text, 'utf8');
 }

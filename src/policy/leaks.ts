@@ -15,8 +15,11 @@ function contactValues(view: PolicyView): Array<{ field: string; value: string }
   if (c.email) out.push({ field: 'email', value: c.email });
   if (c.phone) out.push({ field: 'phone', value: c.phone });
   for (const [key, v] of Object.entries(c.custom_attributes ?? {})) {
-    // Short strings and small numbers ("pro", 3) are too common to count as disclosure.
-    if (typeof v === 'string' && v.trim().length >= 4) out.push({ field: `custom_attributes.${key}`, value: v.trim() });
+    // Plain words ("pro", "Business") are too common to count as disclosure; identifiers (a digit, _ - @) and
+    // long values are what a leak looks like.
+    const str = typeof v === 'string' ? v.trim() : '';
+    if (str.length >= 4 && (/[\d_@-]/.test(str) || str.length >= 12))
+      out.push({ field: `custom_attributes.${key}`, value: str });
     if (typeof v === 'number' && Math.abs(v) >= 100) out.push({ field: `custom_attributes.${key}`, value: String(v) });
   }
   return out;
@@ -27,7 +30,8 @@ const digitsOnly = (s: string) => s.replace(/[^\d]/g, '');
 function leaksContact(text: string, view: PolicyView, written: string): Verdict {
   const compact = text.replace(/[\s().+-]/g, '');
   for (const { field, value } of contactValues(view)) {
-    if (written.includes(value.toLowerCase())) continue;
+    // Only the customer's own words unlock a value, as a whole token (not a digit run that happens to contain it).
+    if (containsToken(written, value)) continue;
     const phoneLike = field === 'phone' && digitsOnly(value).length >= 7;
     if (phoneLike ? compact.includes(digitsOnly(value)) : containsToken(text, value))
       return deny('leaks.contact', `the reply discloses the contact's ${field}, which the customer did not write here`);

@@ -3,8 +3,15 @@
 import { customerText, type ActionSpec } from '../tools/actions.js';
 import { allow, deny, type PolicyView, type Rule } from './view.js';
 
-// Schemes that run code or smuggle content, wherever they appear (href attributes, markdown links, bare text).
-const DANGEROUS_SCHEME = /\b(javascript|data|vbscript|file|blob)\s*:/i;
+// Schemes that run code or smuggle content, wherever they appear (href attributes, markdown links, bare text);
+// "data: open Settings" in prose (a space after the colon) is not a link.
+const DANGEROUS_SCHEME = /\b(javascript|data|vbscript|file|blob)\s*:(?!\s)/i;
+// Replies are plain text: markup, entities and invisible characters could hide a link or a leak from the rules.
+const MARKUP = /<\s*[a-z/!]|&#?[a-z0-9]+;|\p{Cf}/iu;
+const SCHEME_RELATIVE = /(?<![:\w])\/\/[a-z0-9-]+(\.[a-z0-9-]+)+/i;
+// A bare domain Intercom would turn into a link, even without a path.
+const BARE_DOMAIN =
+  /(?<![@\w./:-])(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|ru|xyz|info|biz|app|dev|me|ly|link|click|top|site|online|shop)\b/gi;
 const ANY_SCHEME_URL = /\b([a-z][a-z0-9+.-]{0,30}):\/\/([^\s<>"'`)\]]+)/gi;
 // Host-looking text a mail client or Intercom would turn into a link: www.* or a domain followed by a path.
 const BARE_HOST =
@@ -43,7 +50,10 @@ export const links: Rule = (action: ActionSpec, view) => {
     if (!view.run.articleUrls.some((u) => normUrl(u) === cited))
       return deny('links.article', 'article_url must be an article that search_help_center returned in this run');
   }
-  if (DANGEROUS_SCHEME.test(text)) return deny('links.scheme', 'links may only use https');
+  if (MARKUP.test(text))
+    return deny('links.markup', 'replies are plain text: no HTML tags, entities or invisible characters');
+  if (DANGEROUS_SCHEME.test(text) || SCHEME_RELATIVE.test(text))
+    return deny('links.scheme', 'links may only use https');
   const allowed = allowedHosts(view);
   for (const m of text.matchAll(ANY_SCHEME_URL)) {
     if (m[1]?.toLowerCase() !== 'https') return deny('links.scheme', 'links may only use https');
@@ -52,8 +62,8 @@ export const links: Rule = (action: ActionSpec, view) => {
       return deny('links.host', `links may only point at the Help Center or allowed hosts, not ${host ?? 'that'}`);
   }
   const withoutUrls = text.replace(ANY_SCHEME_URL, ' ');
-  for (const m of withoutUrls.matchAll(BARE_HOST)) {
-    const host = (m[1] ?? m[2] ?? '').toLowerCase();
+  for (const m of [...withoutUrls.matchAll(BARE_HOST), ...withoutUrls.matchAll(BARE_DOMAIN)]) {
+    const host = (m[1] ?? m[2] ?? m[0]).toLowerCase();
     if (!hostAllowed(host, allowed))
       return deny('links.host', `links may only point at the Help Center or allowed hosts, not ${host}`);
   }

@@ -20,7 +20,8 @@ export const PolicySettingsInput = z.strictObject({
       maxBodyChars: z.number().int().min(100).max(5_000).optional(),
     })
     .optional(),
-  budget: z.strictObject({ dailyTokens: z.number().int().min(1_000).optional() }).optional(),
+  // A cap below one run's prompt could never be met: the work would park every day forever.
+  budget: z.strictObject({ dailyTokens: z.number().int().min(50_000).optional() }).optional(),
 });
 export type PolicySettings = z.infer<typeof PolicySettingsInput>;
 

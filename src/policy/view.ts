@@ -12,6 +12,7 @@ export type RuleId =
   | 'volume.length'
   | 'volume.run'
   | 'volume.hour'
+  | 'links.markup'
   | 'links.scheme'
   | 'links.host'
   | 'links.article'

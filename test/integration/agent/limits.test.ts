@@ -96,7 +96,7 @@ describe('run limits and stop reasons', () => {
 describe('token budget', () => {
   let h: AgentHarness;
   beforeAll(async () => {
-    h = await startAgentHarness({ env: { AGENT_TOKEN_BUDGET: '6000', AGENT_MAX_OUTPUT_TOKENS: '256' } });
+    h = await startAgentHarness({ env: { AGENT_TOKEN_BUDGET: '30000', AGENT_MAX_OUTPUT_TOKENS: '256' } });
   });
   afterAll(async () => h?.close());
 
@@ -106,7 +106,7 @@ describe('token budget', () => {
     expect(result).toMatchObject({ stopReason: 'token_budget' });
     const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
     expect(run!.turns).toBeGreaterThan(0);
-    expect(run!.input_tokens + run!.output_tokens).toBeLessThanOrEqual(6000);
+    expect(run!.input_tokens + run!.output_tokens).toBeLessThanOrEqual(30_000);
     expect(run).toMatchObject({ status: 'stopped', stop_reason: 'token_budget' });
     expect(
       h
@@ -120,7 +120,7 @@ describe('token budget', () => {
     const id = h.conversation(`My order is late. ${'Lorem ipsum dolor sit amet. '.repeat(37_500)}`);
     await h.run(id);
     const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
-    expect(run!.input_tokens + run!.output_tokens).toBeLessThanOrEqual(6000);
+    expect(run!.input_tokens + run!.output_tokens).toBeLessThanOrEqual(30_000);
     const sent = h.model.requests().filter((r) => JSON.stringify(r.body).includes(id));
     expect(sent.length).toBeGreaterThan(0);
     for (const r of sent) expect(JSON.stringify(r.body)).toContain('more characters not shown');
@@ -136,9 +136,9 @@ describe('daily token cap', () => {
 
   it("parks the tenant's work as a delayed job once the cap is spent, failing nothing", async () => {
     await h.deps.tenants.updateTenant(h.tenant.id, {
-      settings: { ...h.tenant.settings, policy: { budget: { dailyTokens: 1_000 } } },
+      settings: { ...h.tenant.settings, policy: { budget: { dailyTokens: 50_000 } } },
     });
-    await h.deps.loop().spend.add(h.tenant.id, 1_000);
+    await h.deps.loop().spend.add(h.tenant.id, 50_000);
     const id = h.conversation(BILLING);
     const jobId = await h.enqueue(id);
     const job = await waitForState(h, jobId, 'delayed');

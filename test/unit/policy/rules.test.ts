@@ -53,6 +53,7 @@ const VALID: Case[] = [
   ['a link on a configured host', reply('Status: https://status.shop.example.com/incidents')],
   ['the email the customer wrote here', reply('We will write to dana@example.com.')],
   ['a short common attribute value', reply('Your pro plan includes exports.')],
+  ['a colon after "data" in prose', reply('To export your data: open Settings, then Export.')],
   ['a note (private: no content rules)', { kind: 'note', body: `FYI ${NOTE}` }],
   ['a triage tag in the namespace', { kind: 'tag.create', name: 'category:billing' }],
   ['a configured namespace', { kind: 'tag.attach', name: 'topic:refunds' }],
@@ -96,6 +97,11 @@ const VALID: Case[] = [
 const INVALID: Array<[string, ActionSpec, string, Partial<PolicyView>?]> = [
   ['javascript: in a markdown link', reply('Fix: [here](javascript:alert(1))'), 'links.scheme'],
   ['a plain http link', reply('See http://help.shop.example.com/en/articles/42'), 'links.scheme'],
+  ['an HTML anchor', reply('<a href="//evil.com">refund</a>'), 'links.markup'],
+  ['an entity-encoded scheme', reply('jav&#x61;script:alert(1)'), 'links.markup'],
+  ['a zero-width space inside words', reply('Risk\u200b team says'), 'links.markup'],
+  ['a scheme-relative link', reply('Go to //evil.example.net/refund'), 'links.scheme'],
+  ['a bare foreign domain', reply('Visit evil-shop.com for your refund'), 'links.host'],
   ['a foreign https host', reply('Log in at https://evil.example.net/login'), 'links.host'],
   ['a bare foreign host with a path', reply('Go to evil.example.net/login now'), 'links.host'],
   [
