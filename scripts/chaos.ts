@@ -234,7 +234,7 @@ async function main(): Promise<number> {
           jobs: await accountJobs(queue, jobIds),
           queueTotals: await queueTotals(queue),
           writes: await checkWrites(db, calls),
-          runs: await checkRuns(db, infra.intercom, tenants, deliveries),
+          runs: await checkRuns(db, queue, infra.intercom, tenants, deliveries),
           forged,
           forgedInQueue: await forgedThatGotIn(queue, redisFor(queue), 'chaos', forged),
           completedOutcomes: await completedOutcomes(queue),

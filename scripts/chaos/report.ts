@@ -67,7 +67,7 @@ export function report(f: ChaosFigures, print: (line: string) => void): boolean 
   );
   const r = f.runs;
   print(
-    `receivers' clocks: -${f.skewMs / 1000} s and +${f.skewMs / 1000} s; follow-ups: ${r.followUps} conversations, unanswered ${r.unansweredFollowUps.length}`,
+    `receivers' clocks: -${f.skewMs / 1000} s and +${f.skewMs / 1000} s; follow-ups: ${r.followUps} conversations, unanswered ${r.unansweredFollowUps.length}, skipped as coalesced before any run saw them ${r.wronglyCoalesced.length}`,
   );
   print(
     `runs started beside an unfinished run: by gap recovery or sweeps ${r.backstopOverlaps.length}, by webhooks ${r.webhookOverlaps}`,
@@ -78,6 +78,7 @@ export function report(f: ChaosFigures, print: (line: string) => void): boolean 
     `forged deliveries: ${fg.sent} (${fmt(fg.byVariant)}); answered ${fmt(fg.byStatus)}; in the queue or deduped: ${f.forgedInQueue.length}`,
   );
   for (const x of r.unansweredFollowUps.slice(0, 10)) print(`  UNANSWERED FOLLOW-UP ${x}`);
+  for (const x of r.wronglyCoalesced.slice(0, 10)) print(`  FOLLOW-UP LOST TO COALESCING ${x}`);
   for (const x of r.backstopOverlaps.slice(0, 10))
     print(`  BACKSTOP RUN BESIDE AN UNFINISHED RUN ${JSON.stringify(x)}`);
   for (const x of f.forgedInQueue.slice(0, 10)) print(`  FORGERY GOT IN ${x}`);
@@ -98,6 +99,7 @@ export function report(f: ChaosFigures, print: (line: string) => void): boolean 
     w.doneWithoutWrite.length === 0 &&
     w.ledgerOpen === 0 &&
     r.unansweredFollowUps.length === 0 &&
+    r.wronglyCoalesced.length === 0 &&
     r.backstopOverlaps.length === 0 &&
     refused === fg.sent &&
     f.forgedInQueue.length === 0;

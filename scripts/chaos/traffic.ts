@@ -24,6 +24,8 @@ export interface Delivery {
   status: number;
   jobId?: string;
   attempts: number;
+  /** When the sender first posted it (this process's clock: the real one, like the workers' and Postgres's). */
+  sentAtMs: number;
 }
 
 // Texts that steer the scripted model through every kind of write: reply, note, tags, assignment, close.
@@ -85,7 +87,7 @@ async function post(
   url: string,
   s: Signed,
   giveUpAt: number,
-): Promise<Omit<Delivery, 'kind' | 'tenantId' | 'conversationId' | 'notificationId'>> {
+): Promise<Omit<Delivery, 'kind' | 'tenantId' | 'conversationId' | 'notificationId' | 'sentAtMs'>> {
   let attempts = 0;
   let status = 0;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
@@ -144,7 +146,8 @@ export async function sendEvents(o: SendOptions): Promise<Delivery[]> {
     while (inFlight.size >= o.maxInFlight) await Promise.race(inFlight);
     const s = materialise(o, item, convs, signed);
     if (item.kind !== 'redelivery') signed.set(item.id, s);
-    const p = post(o.rng.pick(o.urls), s, Date.now() + o.retryForMs).then((r) => {
+    const sentAtMs = Date.now();
+    const p = post(o.rng.pick(o.urls), s, sentAtMs + o.retryForMs).then((r) => {
       // The receiver answers 202 for a redelivery too; the same job id is what makes it harmless.
       const seen = r.jobId ? firstJob.get(r.jobId) : undefined;
       if (r.jobId && !seen) firstJob.set(r.jobId, s.notificationId);
@@ -153,6 +156,7 @@ export async function sendEvents(o: SendOptions): Promise<Delivery[]> {
         tenantId: s.tenant.tenantId,
         conversationId: s.conversationId,
         notificationId: s.notificationId,
+        sentAtMs,
         ...r,
         outcome: r.outcome === 'accepted' && seen ? 'duplicate' : r.outcome,
       });

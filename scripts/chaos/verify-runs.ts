@@ -1,7 +1,11 @@
 // Run-level checks after a chaos run. Follow-ups: every customer message sent as a follow-up must have been acted
 // on by the tenant's bot afterwards (a part of ours after the customer's last one), whatever the receivers'
-// clocks said. Overlaps: no gap-recovery or sweep run may have started while another run on the same
-// conversation was unfinished (both times are Postgres's, one clock).
+// clocks said; and a follow-up's own job may be skipped as coalesced only if a run had started on that
+// conversation after the follow-up was sent (otherwise it was lost, and only gap recovery at a later worker
+// start could have answered it). Overlaps: no gap-recovery or sweep run may have started while another run
+// on the same conversation was unfinished. Times compared here are all the real clock of this machine (the
+// sender, the unskewed workers, Postgres); only the receivers are skewed.
+import type { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
 import type { IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
@@ -12,6 +16,8 @@ export interface RunCheck {
   followUps: number;
   /** Follow-up conversations whose last customer message got nothing from our bot after it. */
   unansweredFollowUps: string[];
+  /** Follow-up jobs skipped as coalesced before any run on the conversation had started after the follow-up. */
+  wronglyCoalesced: string[];
   /** Backstop (recovery, sweep) runs started while another run on the conversation had not finished. */
   backstopOverlaps: Array<{ conversationId: string; run: string; trigger: string; beside: string }>;
   /** Webhook runs started beside an unfinished run (bursts after a crash; allowed, reported). */
@@ -30,8 +36,29 @@ function answered(intercom: IntercomSandbox, conversationId: string, botId: stri
   return parts.slice(lastCustomer + 1).some((p) => String(p.author.id) === botId);
 }
 
+async function wronglyCoalesced(db: Db, queue: Queue, deliveries: Delivery[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of deliveries) {
+    if (d.kind !== 'followup' || !d.jobId) continue;
+    const job = await queue.getJob(d.jobId);
+    const result: unknown = job?.returnvalue;
+    if (!job?.finishedOn || typeof result !== 'object' || result === null || !('skipped' in result)) continue;
+    if (result.skipped !== 'coalesced') continue;
+    const covering = await db
+      .selectFrom('agent_runs')
+      .select('id')
+      .where('conversation_id', '=', d.conversationId)
+      .where('started_at', '>', new Date(d.sentAtMs))
+      .where('started_at', '<', new Date(job.finishedOn))
+      .executeTakeFirst();
+    if (!covering) out.push(d.jobId);
+  }
+  return out;
+}
+
 export async function checkRuns(
   db: Db,
+  queue: Queue,
   intercom: IntercomSandbox,
   tenants: ChaosTenant[],
   deliveries: Delivery[],
@@ -57,6 +84,7 @@ export async function checkRuns(
   return {
     followUps: followUps.length,
     unansweredFollowUps,
+    wronglyCoalesced: await wronglyCoalesced(db, queue, deliveries),
     backstopOverlaps: backstop.map((o) => ({
       conversationId: o.conversation_id,
       run: o.run,
