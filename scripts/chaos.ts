@@ -1,6 +1,8 @@
-// `npm run chaos`: a multi-tenant run of signed conversation events against the sandboxes while worker
-// processes are SIGKILLed, Redis is SIGKILLed and restarted on its AOF and PostgreSQL crashes and restarts;
-// then every accepted event must be completed or a dead letter with a reason, and no write may land twice.
+// `npm run chaos`: a multi-tenant run of signed conversation events, through two receivers whose clocks are
+// skewed either way and beside a forged-webhook flood, against the sandboxes while every worker is SIGKILLed
+// several times in a row, then worker processes are SIGKILLed at random, Redis is SIGKILLed and restarted on
+// its AOF and PostgreSQL crashes and restarts; then every accepted event must be completed (no dead letter from
+// a crash), every follow-up answered, every forgery refused, and no write may land twice or stay unsettled.
 // Loopback only: its own redis-server and PostgreSQL on spare ports in temp dirs (never :6379 / :5432).
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { createIntercomSandbox, type IntercomSandbox } from '../src/sandbox/inte
 import { createModelSandbox } from '../src/sandbox/model-sandbox.js';
 import { parseChaosArgs, type ChaosOptions } from './chaos/args.js';
 import { runFaults } from './chaos/faults.js';
+import { forgedThatGotIn, sendForgedFlood } from './chaos/forged.js';
 import { startOwnPostgres } from './chaos/postgres-server.js';
 import { createCleanup, freePort, waitFor, type Cleanup } from './chaos/process-kit.js';
 import { startOwnRedis } from './chaos/redis-server.js';
@@ -26,7 +29,8 @@ import { createRng } from './chaos/rng.js';
 import { createRoleProcess, type RoleProcess } from './chaos/roles.js';
 import { registerTenants, type ChaosTenant } from './chaos/tenants.js';
 import { planEvents, sendEvents } from './chaos/traffic.js';
-import { accountJobs, drain, failedSamples, queueTotals } from './chaos/verify-jobs.js';
+import { accountJobs, completedOutcomes, drain, failedSamples, queueTotals } from './chaos/verify-jobs.js';
+import { checkRuns } from './chaos/verify-runs.js';
 import { checkWrites } from './chaos/verify-writes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -92,24 +96,27 @@ async function setupTenants(infra: Infra, o: ChaosOptions): Promise<ChaosTenant[
 }
 
 async function startRoles(infra: Infra, o: ChaosOptions, cleanup: Cleanup, log: (l: string) => void) {
-  const port = await freePort();
   const common = { logDir: infra.runDir, cwd: ROOT, log };
-  const serve = createRoleProcess({
-    ...common,
-    role: 'serve',
-    name: 'serve',
-    env: { ...infra.env, PORT: String(port) },
-  });
+  // Two receivers, one behind and one ahead of the workers' (real) clock: coalescing must not depend on them.
+  const receivers = await Promise.all(
+    [-o.skewMs, o.skewMs].map(async (offset) => {
+      const port = await freePort();
+      const name = `serve${offset < 0 ? '-behind' : '-ahead'}`;
+      const env = { ...infra.env, PORT: String(port) };
+      return { port, proc: createRoleProcess({ ...common, role: 'serve', name, env, clockOffsetMs: offset }) };
+    }),
+  );
+  const serves = receivers.map((r) => r.proc);
   const workers: RoleProcess[] = Array.from({ length: o.workers }, (_, i) =>
     createRoleProcess({ ...common, role: 'work', name: `worker-${i + 1}`, env: { ...infra.env, PORT: '0' } }),
   );
   cleanup.add('roles', async () => {
-    await Promise.all([serve, ...workers].map((p) => p.kill('SIGKILL')));
+    await Promise.all([...serves, ...workers].map((p) => p.kill('SIGKILL')));
   });
-  serve.start();
+  for (const s of serves) s.start();
   for (const w of workers) w.start();
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('the receiver', async () => (await fetch(`${url}/healthz`)).ok, 120_000);
+  const urls = receivers.map((r) => `http://127.0.0.1:${r.port}`);
+  for (const url of urls) await waitFor('the receivers', async () => (await fetch(`${url}/healthz`)).ok, 120_000);
   // Faults are only meaningful once every worker is consuming (tsx start-up takes seconds on a busy machine).
   const queue = openQueue(infra.redis.url);
   try {
@@ -117,7 +124,7 @@ async function startRoles(infra: Infra, o: ChaosOptions, cleanup: Cleanup, log: 
   } finally {
     await closeQueue(queue);
   }
-  return { serve, workers, url };
+  return { serves, workers, urls };
 }
 
 // BullMQ leaves a connection it was handed open on close(); this one is ours to end.
@@ -128,6 +135,12 @@ function openQueue(url: string): Queue {
   const queue = new Queue(QUEUES.conversations, { connection, prefix: 'chaos' });
   ownConnections.set(queue, connection);
   return queue;
+}
+
+function redisFor(queue: Queue): ReturnType<typeof createWorkerRedis> {
+  const connection = ownConnections.get(queue);
+  if (!connection) throw new Error('queue has no connection of ours');
+  return connection;
 }
 
 async function closeQueue(queue: Queue): Promise<void> {
@@ -165,10 +178,15 @@ async function main(): Promise<number> {
     const roles = await startRoles(infra, o, cleanup, log);
 
     const plan = planEvents(createRng(o.seed), o.events, o.seconds * 1000);
-    log(`sending ${plan.length} events over ~${o.seconds} s while injecting faults`);
-    const [deliveries, faults] = await Promise.all([
+    log(`sending ${plan.length} events and ${o.forged} forgeries over ~${o.seconds} s while injecting faults`);
+    const watch = openQueue(infra.redis.url);
+    const activeJobs = async () =>
+      (await watch.getActive()).flatMap((j) =>
+        j?.id ? [{ id: j.id, attemptsStarted: j.attemptsStarted, processedOn: j.processedOn ?? 0 }] : [],
+      );
+    const [deliveries, faults, forged] = await Promise.all([
       sendEvents({
-        url: roles.url,
+        urls: roles.urls,
         intercom: infra.intercom,
         tenants,
         rng: createRng(o.seed + 1),
@@ -183,9 +201,20 @@ async function main(): Promise<number> {
         rng: createRng(o.seed + 2),
         durationMs: o.seconds * 1000,
         log,
+        streakKills: o.streakKills,
+        activeJobs,
       }),
-    ]);
-    log(`traffic done (${deliveries.length} deliveries); faults stopped; draining`);
+      sendForgedFlood({
+        urls: roles.urls,
+        intercom: infra.intercom,
+        tenants,
+        rng: createRng(o.seed + 3),
+        count: o.forged,
+        durationMs: o.seconds * 1000,
+        maxInFlight: 8,
+      }),
+    ]).finally(() => closeQueue(watch));
+    log(`traffic done (${deliveries.length} deliveries, ${forged.sent} forgeries); faults stopped; draining`);
 
     const queue = openQueue(infra.redis.url);
     const db = createDb({ url: infra.postgres.url, poolSize: 2 });
@@ -200,11 +229,16 @@ async function main(): Promise<number> {
           durationS: (Date.now() - start) / 1000,
           deliveries,
           faults,
-          unexpectedExits: [roles.serve, ...roles.workers].reduce((a, p) => a + p.unexpectedExits, 0),
+          unexpectedExits: [...roles.serves, ...roles.workers].reduce((a, p) => a + p.unexpectedExits, 0),
           drain: drained,
           jobs: await accountJobs(queue, jobIds),
           queueTotals: await queueTotals(queue),
           writes: await checkWrites(db, calls),
+          runs: await checkRuns(db, queue, infra.intercom, tenants, deliveries),
+          forged,
+          forgedInQueue: await forgedThatGotIn(queue, redisFor(queue), 'chaos', forged),
+          completedOutcomes: await completedOutcomes(queue),
+          skewMs: o.skewMs,
           failedSamples: await failedSamples(queue),
         },
         print,

@@ -22,6 +22,8 @@ export interface RoleSpec {
   logDir: string;
   cwd: string;
   log: (line: string) => void;
+  /** Runs the process on a wall clock this far off (skew-clock.ts), as on a host whose clock is wrong. */
+  clockOffsetMs?: number;
 }
 
 export function createRoleProcess(spec: RoleSpec): RoleProcess {
@@ -32,9 +34,10 @@ export function createRoleProcess(spec: RoleSpec): RoleProcess {
 
   const start = () => {
     wanted = true;
-    const c = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', spec.role], {
+    const skew = spec.clockOffsetMs ? ['--import', './scripts/chaos/skew-clock.ts'] : [];
+    const c = spawn(process.execPath, ['--import', 'tsx', ...skew, 'src/cli/main.ts', spec.role], {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: { ...process.env, ...spec.env, CHAOS_CLOCK_OFFSET_MS: String(spec.clockOffsetMs ?? 0) },
       stdio: ['ignore', logFd, logFd],
     });
     child = c;

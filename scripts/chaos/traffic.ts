@@ -1,6 +1,8 @@
 // The event plan and its sender. Most events open a new conversation; some are bursts (new notification ids
-// for a conversation just notified) and some are redeliveries (the exact same signed bytes again). Like
-// Intercom, the sender retries a delivery on 503 or a dropped connection until it is acknowledged.
+// for a conversation just notified), some are follow-ups (the customer writes again a few seconds later, a new
+// part in the conversation) and some are redeliveries (the exact same signed bytes again). Like Intercom, the
+// sender retries a delivery on 503 or a dropped connection until it is acknowledged. Each delivery goes to one
+// of several receivers (whose clocks may disagree).
 import type { IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
 import { signedDelivery } from '../../src/sandbox/webhook-events.js';
 import { sleep } from './process-kit.js';
@@ -9,7 +11,8 @@ import type { ChaosTenant } from './tenants.js';
 
 /** `id` numbers original deliveries; a redelivery names the original it repeats byte for byte. */
 export type PlanItem =
-  { at: number; kind: 'first' | 'burst'; conv: number; id: number } | { at: number; kind: 'redelivery'; of: number };
+  | { at: number; kind: 'first' | 'burst' | 'followup'; conv: number; id: number }
+  | { at: number; kind: 'redelivery'; of: number };
 
 export interface Delivery {
   kind: PlanItem['kind'];
@@ -21,6 +24,8 @@ export interface Delivery {
   status: number;
   jobId?: string;
   attempts: number;
+  /** When the sender first posted it (this process's clock: the real one, like the workers' and Postgres's). */
+  sentAtMs: number;
 }
 
 // Texts that steer the scripted model through every kind of write: reply, note, tags, assignment, close.
@@ -40,13 +45,20 @@ export function planEvents(rng: Rng, events: number, windowMs: number): PlanItem
   // Over half open a conversation; the rest are bursts and redeliveries, which must cost (almost) nothing.
   const firsts = Math.max(1, Math.round(events * 0.55));
   const bursts = Math.round(events * 0.2);
-  const redeliveries = Math.max(0, events - firsts - bursts);
+  const followups = Math.round(events * 0.1);
+  const redeliveries = Math.max(0, events - firsts - bursts - followups);
   const span = windowMs * 0.85;
-  const base: Array<{ at: number; kind: 'first' | 'burst'; conv: number }> = [];
+  const base: Array<{ at: number; kind: 'first' | 'burst' | 'followup'; conv: number }> = [];
   for (let c = 0; c < firsts; c++) base.push({ at: Math.round((c / firsts) * span), kind: 'first', conv: c });
   for (let b = 0; b < bursts; b++) {
     const conv = rng.int(0, firsts - 1);
     base.push({ at: Math.round((conv / firsts) * span) + rng.int(20, 800), kind: 'burst', conv });
+  }
+  // Seconds after the first message: typically after its run, inside the 60 s a skewed clock could hide.
+  for (let f = 0; f < followups; f++) {
+    const conv = rng.int(0, firsts - 1);
+    const at = Math.round((conv / firsts) * span) + rng.int(3_000, 20_000);
+    base.push({ at: Math.min(at, windowMs), kind: 'followup', conv });
   }
   base.sort((a, b) => a.at - b.at);
   const plan: PlanItem[] = base.map((b, id) => ({ ...b, id }));
@@ -75,7 +87,7 @@ async function post(
   url: string,
   s: Signed,
   giveUpAt: number,
-): Promise<Omit<Delivery, 'kind' | 'tenantId' | 'conversationId' | 'notificationId'>> {
+): Promise<Omit<Delivery, 'kind' | 'tenantId' | 'conversationId' | 'notificationId' | 'sentAtMs'>> {
   let attempts = 0;
   let status = 0;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
@@ -103,8 +115,15 @@ async function post(
   }
 }
 
+const FOLLOW_UPS = [
+  'Any update on this? I still need help.',
+  'Also, I was charged twice for my order, please refund the second charge.',
+  'One more thing: how do I export my data as a CSV?',
+] as const;
+
 export interface SendOptions {
-  url: string;
+  /** Receivers; each delivery (and each retry of it) goes to one of them. */
+  urls: string[];
   intercom: IntercomSandbox;
   tenants: ChaosTenant[];
   rng: Rng;
@@ -127,7 +146,8 @@ export async function sendEvents(o: SendOptions): Promise<Delivery[]> {
     while (inFlight.size >= o.maxInFlight) await Promise.race(inFlight);
     const s = materialise(o, item, convs, signed);
     if (item.kind !== 'redelivery') signed.set(item.id, s);
-    const p = post(o.url, s, Date.now() + o.retryForMs).then((r) => {
+    const sentAtMs = Date.now();
+    const p = post(o.rng.pick(o.urls), s, sentAtMs + o.retryForMs).then((r) => {
       // The receiver answers 202 for a redelivery too; the same job id is what makes it harmless.
       const seen = r.jobId ? firstJob.get(r.jobId) : undefined;
       if (r.jobId && !seen) firstJob.set(r.jobId, s.notificationId);
@@ -136,6 +156,7 @@ export async function sendEvents(o: SendOptions): Promise<Delivery[]> {
         tenantId: s.tenant.tenantId,
         conversationId: s.conversationId,
         notificationId: s.notificationId,
+        sentAtMs,
         ...r,
         outcome: r.outcome === 'accepted' && seen ? 'duplicate' : r.outcome,
       });
@@ -169,8 +190,10 @@ function materialise(
     conv = { tenant, id: String(created.id) };
     convs.set(item.conv, conv);
   }
+  // A follow-up is a new customer part, written before Intercom would notify us of it.
+  if (item.kind === 'followup') o.intercom.addContactReply(conv.id, o.rng.pick(FOLLOW_UPS));
   const d = signedDelivery(conv.tenant.secret, {
-    example: item.kind === 'burst' ? 'conversation.user.replied' : 'conversation.user.created',
+    example: item.kind === 'first' ? 'conversation.user.created' : 'conversation.user.replied',
     conversationId: conv.id,
     appId: conv.tenant.workspaceId,
   });

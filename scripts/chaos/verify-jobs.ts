@@ -39,6 +39,8 @@ export interface JobAccount {
   deadLettersBy: Record<string, number>;
   stuck: Array<{ jobId: string; state: string }>;
   lost: string[];
+  /** How often BullMQ found accepted jobs stalled (their worker died mid-run), by count: `{ "1": 40, "3": 2 }`. */
+  stalledTimes: Record<string, number>;
 }
 
 function describeResult(job: Job): string {
@@ -61,6 +63,7 @@ export async function accountJobs(queue: Queue, jobIds: Iterable<string>): Promi
     deadLettersBy: {},
     stuck: [],
     lost: [],
+    stalledTimes: {},
   };
   for (const id of jobIds) {
     a.accepted += 1;
@@ -70,6 +73,7 @@ export async function accountJobs(queue: Queue, jobIds: Iterable<string>): Promi
       continue;
     }
     const state = await job.getState();
+    if (job.stalledCounter > 0) bump(a.stalledTimes, String(job.stalledCounter));
     if (state === 'completed') {
       a.completed += 1;
       bump(a.completedBy, describeResult(job));
@@ -84,6 +88,16 @@ export async function accountJobs(queue: Queue, jobIds: Iterable<string>): Promi
 /** Every job in the queue, whatever enqueued it (webhooks, gap recovery at worker start-up, sweeps). */
 export async function queueTotals(queue: Queue): Promise<Record<string, number>> {
   return queue.getJobCounts('completed', 'failed', ...PENDING);
+}
+
+/** Outcomes of every completed job of any origin (webhooks, gap recovery, sweeps), e.g. `skipped:run_in_progress`. */
+export async function completedOutcomes(queue: Queue): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (let start = 0; ; start += 500) {
+    const page = await queue.getCompleted(start, start + 499);
+    for (const job of page) if (job) bump(out, describeResult(job));
+    if (page.length < 500) return out;
+  }
 }
 
 /** Dead letters of any origin, with their reasons and messages, for the report. */

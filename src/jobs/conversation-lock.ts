@@ -25,7 +25,7 @@ export interface ConversationLock {
   renew(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
   release(tenantId: string, conversationId: string, owner: string): Promise<void>;
   readonly ttlMs: number;
-  /** When the conversation's state was last fetched by a completed run (ms); bursts older than it coalesce. */
+  /** When the conversation's state was last fetched by a completed run (ms, Redis's clock); older events coalesce. */
   lastSeen(tenantId: string, conversationId: string): Promise<number>;
   markSeen(tenantId: string, conversationId: string, atMs: number): Promise<void>;
 }

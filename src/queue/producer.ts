@@ -29,8 +29,8 @@ export function createConversationProducer(d: {
   const clock = d.clock ?? createRedisClock({ redis: d.redis });
   return {
     async enqueue(job, opts = {}) {
-      // The worker compares this stamp with its own Redis-clock reading to coalesce bursts (conversation-lock.ts):
-      // a receiver whose host clock runs behind would otherwise make a follow-up look older than the last run.
+      // The worker compares this stamp with its own Redis-clock reading to coalesce bursts (handle-conversation-
+      // event.ts): a receiver whose host clock runs behind would otherwise make a follow-up look older than a run.
       const data = ConversationEventJob.parse({ ...job, receivedAtMs: await clock.nowMs() });
       const jobId = opts.jobId ?? jobIdFor('evt', `${data.tenantId}_${data.eventId}`);
       // The job id is what de-duplicates (BullMQ ignores an add whose id exists); the marker only labels the
