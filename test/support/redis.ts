@@ -11,4 +11,15 @@ export function createTestRedis(): Redis {
   return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
 }
 
-export { deleteKeysWithPrefix } from '../../src/queue/connections.js';
+import { deleteKeysWithPrefix } from '../../src/queue/connections.js';
+export { deleteKeysWithPrefix };
+
+/** Deletes a prefix's keys with a throwaway connection (after child processes wrote under it). */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = createTestRedis();
+  try {
+    await deleteKeysWithPrefix(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -14,7 +14,7 @@ import { buildProgram } from '../../../src/cli/program.js';
 import { runCli } from '../../support/cli.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { TEST_REDIS_URL } from '../../support/env.js';
-import { uniquePrefix } from '../../support/redis.js';
+import { dropPrefix, uniquePrefix } from '../../support/redis.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -33,7 +33,10 @@ describe('CLI for people', () => {
       DESKPILOT_VAULT_KEY: randomBytes(32).toString('base64'),
     };
   });
-  afterAll(async () => db?.destroy());
+  afterAll(async () => {
+    await db?.destroy();
+    await dropPrefix(env.DESKPILOT_PREFIX!); // the CLI's queues leave their meta keys
+  });
 
   it('answers ordinary mistakes with one line on stderr and exit 2', async () => {
     const bad = join(dir, 'bad.json');

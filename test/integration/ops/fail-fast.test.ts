@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../../support/cli.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { TEST_REDIS_URL } from '../../support/env.js';
-import { uniquePrefix } from '../../support/redis.js';
+import { dropPrefix, uniquePrefix } from '../../support/redis.js';
 
 const PASSWORD = 'hunter2-s3cret';
 
@@ -53,6 +53,7 @@ describe('fail fast on bad configuration', () => {
   afterAll(async () => {
     silent?.close();
     await db?.destroy();
+    await dropPrefix(env.DESKPILOT_PREFIX!); // the CLI's queues leave their meta keys
   });
 
   it('a refused REDIS_URL port: names REDIS_URL and the cause, hides the password, exits 1', async () => {
