@@ -108,7 +108,12 @@ async function startRoles(infra: Infra, o: ChaosOptions, cleanup: Cleanup, log: 
   );
   const serves = receivers.map((r) => r.proc);
   const workers: RoleProcess[] = Array.from({ length: o.workers }, (_, i) =>
-    createRoleProcess({ ...common, role: 'work', name: `worker-${i + 1}`, env: { ...infra.env, PORT: '0' } }),
+    createRoleProcess({
+      ...common,
+      role: 'work',
+      name: `worker-${i + 1}`,
+      env: { ...infra.env, PORT: '0', METRICS_PORT: '0' },
+    }),
   );
   cleanup.add('roles', async () => {
     await Promise.all([...serves, ...workers].map((p) => p.kill('SIGKILL')));
