@@ -48,9 +48,15 @@ export function writeOfCall(c: RecordedCall): { conversationId: string; write: s
   return { conversationId, write: type };
 }
 
-/** The ledger key is `${toolUseId}#${action key}`; notes and replies carry their body in the intent. */
-export function writeOfLedger(key: string, intent: unknown): string {
+/**
+ * The ledger key is `${toolUseId}#${action key}`; notes and replies carry their body in the intent, attached tags
+ * their id in the outcome. Workspace writes (tag creation) are not conversation writes: undefined.
+ */
+export function writeOfLedger(key: string, intent: unknown, outcome?: unknown): string | undefined {
   const action = key.slice(key.indexOf('#') + 1);
+  if (action.startsWith('create-tag:')) return undefined;
+  const tagId = obj(outcome ?? null).tagId;
+  if (action.startsWith('tag:') && tagId !== undefined) return `tag|${s(tagId)}`;
   const describe = s(obj(intent).describe);
   const body = /^(?:reply to the customer|add a private note): "([\s\S]*)"$/.exec(describe)?.[1];
   if (describe.startsWith('add a private note')) return `note|${body ?? ''}`;
@@ -105,7 +111,9 @@ export async function checkWrites(db: Db, calls: RecordedCall[]): Promise<WriteC
   }
   const runsPerConversation = new Map<string, Set<string>>();
   for (const r of rows) {
-    const c = cell(r.conversation_id, writeOfLedger(r.tool_use_id, r.intent));
+    const write = writeOfLedger(r.tool_use_id, r.intent, r.outcome);
+    if (write === undefined) continue;
+    const c = cell(r.conversation_id, write);
     if (r.status === 'done') {
       out.ledgerDone += 1;
       c.done += 1;

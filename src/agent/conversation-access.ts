@@ -70,6 +70,7 @@ export function bindConversation(d: {
         const tagId = tag.id ?? (await tagIdByName(tag.name));
         if (op === 'attach') await client.attachTag(id, { tagId, adminId }, o);
         else await client.detachTag(id, tagId, { adminId }, o);
+        return tagId;
       },
       async createTag(name) {
         const created = await client.createTag(name, o);

@@ -31,10 +31,8 @@ function attachTagAction(tag: { name: string; id?: string }): WriteAction {
     spec: { kind: 'tag.attach', name: tag.name },
     describe: `tag the conversation "${tag.name}"`,
     customerVisible: isCustomerVisible('tag.attach'),
-    perform: async (w) => {
-      await w.tag('attach', tag);
-      return { tagged: tag.name };
-    },
+    // The ledger outcome keeps the id, so an audit of writes can match it with what Intercom recorded.
+    perform: async (w) => ({ tagged: tag.name, tagId: await w.tag('attach', tag) }),
     landed: (conv) => (tag.id ? hasTag(conv, tag.id) : hasTagNamed(conv, tag.name)),
   };
 }

@@ -28,8 +28,8 @@ export interface ConversationWriter {
   post(messageType: 'comment' | 'note', body: string): Promise<void>;
   assign(assignee: { type: 'team' | 'admin'; id: string }): Promise<void>;
   setState(change: { state: 'closed' } | { state: 'snoozed'; untilS: number }): Promise<void>;
-  /** A tag without an id (created by an earlier action of the same call) is resolved by name. */
-  tag(op: 'attach' | 'detach', tag: { id?: string; name: string }): Promise<void>;
+  /** A tag without an id (created by an earlier action of the same call) is resolved by name; returns the id. */
+  tag(op: 'attach' | 'detach', tag: { id?: string; name: string }): Promise<string>;
   /** Creates a workspace tag (Intercom's POST /tags creates or returns the existing one) and returns it. */
   createTag(name: string): Promise<{ id: string; name: string }>;
 }
