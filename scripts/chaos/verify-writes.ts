@@ -52,10 +52,17 @@ export function writeOfCall(c: RecordedCall): { conversationId: string; write: s
  * The ledger key is `${toolUseId}#${action key}`; notes and replies carry their body in the intent, attached tags
  * their id in the outcome. Workspace writes (tag creation) are not conversation writes: undefined.
  */
-export function writeOfLedger(key: string, intent: unknown, outcome?: unknown): string | undefined {
+export function writeOfLedger(
+  key: string,
+  intent: unknown,
+  outcome?: unknown,
+  tagIdByName?: (name: string) => string | undefined,
+): string | undefined {
   const action = key.slice(key.indexOf('#') + 1);
   if (action.startsWith('create-tag:')) return undefined;
-  const tagId = obj(outcome ?? null).tagId;
+  // A write settled by read-back after a crash has no outcome of its own: its tag id comes from the same
+  // workspace's other attaches of that name.
+  const tagId = obj(outcome ?? null).tagId ?? (action.startsWith('tag:') ? tagIdByName?.(action.slice(4)) : undefined);
   if (action.startsWith('tag:') && tagId !== undefined) return `tag|${s(tagId)}`;
   const describe = s(obj(intent).describe);
   const body = /^(?:reply to the customer|add a private note): "([\s\S]*)"$/.exec(describe)?.[1];
@@ -71,8 +78,23 @@ export async function checkWrites(db: Db, calls: RecordedCall[]): Promise<WriteC
   const rows = await db
     .selectFrom('action_ledger as l')
     .innerJoin('agent_runs as r', 'r.id', 'l.run_id')
-    .select(['l.conversation_id', 'l.tool_use_id', 'l.intent', 'l.outcome', 'l.status', 'l.run_id', 'r.trigger'])
+    .select([
+      'l.tenant_id',
+      'l.conversation_id',
+      'l.tool_use_id',
+      'l.intent',
+      'l.outcome',
+      'l.status',
+      'l.run_id',
+      'r.trigger',
+    ])
     .execute();
+  const tagIds = new Map<string, string>();
+  for (const r of rows) {
+    const o = obj(r.outcome ?? null);
+    if (typeof o.tagged === 'string' && o.tagId !== undefined)
+      tagIds.set(`${r.tenant_id}|${o.tagged.toLowerCase()}`, s(o.tagId));
+  }
   type Cell = {
     landed: number;
     done: number;
@@ -111,7 +133,9 @@ export async function checkWrites(db: Db, calls: RecordedCall[]): Promise<WriteC
   }
   const runsPerConversation = new Map<string, Set<string>>();
   for (const r of rows) {
-    const write = writeOfLedger(r.tool_use_id, r.intent, r.outcome);
+    const write = writeOfLedger(r.tool_use_id, r.intent, r.outcome, (name) =>
+      tagIds.get(`${r.tenant_id}|${name.toLowerCase()}`),
+    );
     if (write === undefined) continue;
     const c = cell(r.conversation_id, write);
     if (r.status === 'done') {

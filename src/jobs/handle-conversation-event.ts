@@ -158,7 +158,9 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
           logger: log,
           signal: alive.signal,
         });
-        await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
+        // A resumed run acted on the conversation as its first attempt read it, not on this fetch: marking this
+        // fetch as seen would coalesce away a follow-up that arrived in between (chaos: crash streaks).
+        if (!resuming) await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
         // Sweeps carry the conversation's updated_at, not a delivered event: they must not hide a delivery gap.
         if (data.trigger !== 'sweep') await d.tenants.markEventSeen(data.tenantId, new Date(data.eventCreatedAtMs));
         const summary = summarizeRun(outcome);
