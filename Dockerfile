@@ -7,6 +7,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY workers ./workers
 COPY prompts ./prompts
 COPY examples ./examples
 RUN npm run build

@@ -1,16 +1,17 @@
-// The ONLY place clients are built (STYLE §1): Redis, database, Intercom pools, model, and everything wired
-// from them. Each process role asks for what it needs; close() releases it all in reverse order.
+// The only place clients are built. Narrow factories, one per concern, compose a root per role:
+// `buildReceiver` (serve), `buildWorker` (work) and `buildDeps` (all, the CLI tools and tests). Each root builds
+// every object it uses once and nothing it does not use; close() releases it all in reverse order.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createWriteGate } from './agent/gate.js';
-import { createTeamDirectory } from './agent/team-directory.js';
-import { createTokenSpend } from './agent/token-spend.js';
 import { createActionLedger } from './agent/ledger.js';
 import type { LoopDeps } from './agent/loop.js';
 import { createAnthropicModel, type ModelClient } from './agent/model.js';
 import { loadPromptTemplates } from './agent/prompts.js';
 import { createRunStore } from './agent/run-store.js';
+import { createTeamDirectory } from './agent/team-directory.js';
+import { createTokenSpend } from './agent/token-spend.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { requireVaultKey, type Config } from './config.js';
 import { createDb, probeDatabase, type Db } from './db/database.js';
@@ -19,105 +20,162 @@ import { createIntercomPools, type IntercomPools } from './intercom/client.js';
 import { createRateLimiter, type RateLimiter } from './limiter/token-bucket.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProducerRedis, createWorkerRedis, probeRedis } from './queue/connections.js';
+import { createDeadLetters, type DeadLetters } from './queue/dead-letters.js';
 import { QUEUES } from './queue/jobs.js';
 import { createConversationProducer, type ConversationProducer } from './queue/producer.js';
-import { createCipher, createKeyring } from './vault/cipher.js';
-import { createKeySightings, type KeySightings } from './vault/key-sightings.js';
+import { createCipher, createKeyring, type Keyring } from './vault/cipher.js';
 import { createConnectionStore, type ConnectionStore } from './vault/connection-store.js';
+import { createKeySightings, type KeySightings } from './vault/key-sightings.js';
 import { createRevocationBus, type RevocationBus } from './vault/revocation-bus.js';
 import { createTenantStore, type TenantStore } from './vault/tenant-store.js';
 import { createVault, type Vault } from './vault/vault.js';
 
-export interface Deps {
+/** What every role has: config, logging, the database, metrics, Redis, the stores and the queues. */
+export interface CoreDeps {
   config: Config;
   logger: Logger;
   db: Db;
   metrics: Metrics;
   /** Blocking-safe connection for workers, schedulers and the limiter. */
   redis: Redis;
-  /** Fail-fast connection for the receiver's enqueue path (answers 503 instead of hanging). */
+  /** Fail-fast connection for the enqueue path (answers 503 instead of hanging). */
   producerRedis: Redis;
   conversationQueue: Queue;
-  /** Sweep and gap-recovery jobs and their schedulers (jobs/sweep-worker.ts). */
+  /** Sweep and gap-recovery jobs and their schedulers. */
   sweepQueue: Queue;
-  /** Every queue operators see (dead letters, queue UI, depth metrics); roles append theirs. */
+  /** Liveness probe jobs. */
+  maintenanceQueue: Queue;
+  /** Audit retention jobs. */
+  retentionQueue: Queue;
+  /** Every queue operators see (dead letters, queue UI, depth metrics). */
   queues: Queue[];
+  deadLetters: DeadLetters;
   producer: ConversationProducer;
   tenants: TenantStore;
   connections: ConnectionStore;
   audit: AuditLog;
+  /** The master keys this process holds (sealing secrets, signing OAuth state). */
+  keyring: Keyring;
+  /** Id (a hash prefix, not the key) of the master key this process seals with. */
+  vaultKeyId: string;
+  keySightings: KeySightings;
+  close(): Promise<void>;
+}
+
+/** The path to Intercom: revocation bus, limiter, HTTP pools and the vault that hands out wrapped clients. */
+export interface IntercomDeps {
   bus: RevocationBus;
   limiter: RateLimiter;
   pools: IntercomPools;
   vault: Vault;
-  /** Id (a hash prefix, not the key) of the master key this process seals with. */
-  vaultKeyId: string;
-  keySightings: KeySightings;
-  /** Built lazily: only worker roles need a model. */
-  loop(): LoopDeps;
-  close(): Promise<void>;
 }
+
+/** `serve`: the receiver, OAuth, admin API. Intercom access only when OAuth install is configured. */
+export type ReceiverDeps = CoreDeps & { intercom: IntercomDeps | undefined };
+
+/** `work`: the workers and schedulers. */
+export type WorkerDeps = CoreDeps &
+  IntercomDeps & {
+    /** Built lazily: the first worker that needs the model builds it. */
+    loop(): LoopDeps;
+  };
+
+/** `all`, the operator CLI and tests: everything, each object once. */
+export type Deps = WorkerDeps & { intercom: IntercomDeps };
 
 export interface BuildOptions {
   /** Overrides the configured model (tests, evals with a scripted ModelClient). */
   model?: ModelClient;
   db?: Db;
-  /** Extra Redis connection options, e.g. a different host for chaos runs. */
   limiterMaxWaitMs?: number;
 }
 
-export async function buildDeps(config: Config, logger: Logger, opts: BuildOptions = {}): Promise<Deps> {
-  const cipher = createCipher(createKeyring(requireVaultKey(config), config.DESKPILOT_VAULT_PREVIOUS_KEYS));
+type Closer = () => Promise<void> | void;
+
+async function openCore(config: Config, logger: Logger, opts: BuildOptions, closers: Closer[]): Promise<CoreDeps> {
+  const keyring = createKeyring(requireVaultKey(config), config.DESKPILOT_VAULT_PREVIOUS_KEYS);
+  const cipher = createCipher(keyring);
   // Fail fast, once, with the variable to fix, before building clients that reconnect forever (and before any
   // BullMQ queue, which would print its own eviction banner).
   await probeRedis(config.REDIS_URL);
   if (!opts.db && config.DATABASE_URL) await probeDatabase(config.DATABASE_URL);
   const db = opts.db ?? createDb({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
-  const metrics = createMetrics({ defaultMetrics: true });
+  if (!opts.db) closers.push(() => db.destroy());
   const redis = createWorkerRedis(config.REDIS_URL);
   const producerRedis = createProducerRedis(config.REDIS_URL);
-  const subscriber = createWorkerRedis(config.REDIS_URL);
+  closers.push(
+    () => redis.disconnect(),
+    () => producerRedis.disconnect(),
+  );
   const prefix = config.DESKPILOT_PREFIX;
+  const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
+  const sweepQueue = new Queue(QUEUES.sweeps, { connection: redis, prefix });
+  const maintenanceQueue = new Queue(QUEUES.maintenance, { connection: redis, prefix });
+  const retentionQueue = new Queue(QUEUES.retention, { connection: redis, prefix });
+  // Every queue is listed, so failures of the probe and retention show in the DLQ tools, the queue UI and the
+  // depth metrics of every role, not only in the process that runs them.
+  const queues = [conversationQueue, sweepQueue, maintenanceQueue, retentionQueue];
+  closers.push(() => Promise.all(queues.map((q) => q.close().catch(() => undefined))).then(() => undefined));
+  return {
+    config,
+    logger,
+    db,
+    metrics: createMetrics({ defaultMetrics: true }),
+    redis,
+    producerRedis,
+    conversationQueue,
+    sweepQueue,
+    maintenanceQueue,
+    retentionQueue,
+    queues,
+    deadLetters: createDeadLetters({ queues }),
+    producer: createConversationProducer({
+      queue: conversationQueue,
+      redis: producerRedis,
+      prefix,
+      policy: { attempts: config.JOB_ATTEMPTS, backoffMs: 5_000 },
+    }),
+    tenants: createTenantStore({ db, cipher }),
+    connections: createConnectionStore({ db, cipher }),
+    audit: createAuditLog({ db }),
+    keyring,
+    vaultKeyId: cipher.currentKeyId,
+    keySightings: createKeySightings({ redis, prefix }),
+    close: () => runClosers(closers),
+  };
+}
 
-  const tenants = createTenantStore({ db, cipher });
-  const connections = createConnectionStore({ db, cipher });
-  const audit = createAuditLog({ db });
+async function openIntercom(core: CoreDeps, opts: BuildOptions, closers: Closer[]): Promise<IntercomDeps> {
+  const { config, metrics, redis, logger } = core;
+  const subscriber = createWorkerRedis(config.REDIS_URL);
+  closers.push(() => subscriber.disconnect());
+  const prefix = config.DESKPILOT_PREFIX;
   const bus = await createRevocationBus({ subscriber, publisher: redis, prefix });
+  closers.push(() => bus.close());
   const limiter = countLimiterWaits(
     createRateLimiter({ redis, prefix, safetyMargin: config.LIMITER_SAFETY_MARGIN }),
     metrics,
   );
   const pools = createIntercomPools();
-  const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
-  const sweepQueue = new Queue(QUEUES.sweeps, { connection: redis, prefix });
-  // Maintenance (liveness probe) and retention are listed too, so their failures show in the DLQ tools, the
-  // queue UI and the depth metrics of every role, not only in the process that runs them.
-  const queues: Queue[] = [
-    conversationQueue,
-    sweepQueue,
-    new Queue(QUEUES.maintenance, { connection: redis, prefix }),
-    new Queue(QUEUES.retention, { connection: redis, prefix }),
-  ];
-  const producer = createConversationProducer({
-    queue: conversationQueue,
-    redis: producerRedis,
-    prefix,
-    policy: { attempts: config.JOB_ATTEMPTS, backoffMs: 5_000 },
-  });
+  closers.push(() => pools.close());
   const vault = createVault({
-    tenants,
-    connections,
+    tenants: core.tenants,
+    connections: core.connections,
     bus,
-    audit,
+    audit: core.audit,
     intercom: { version: config.INTERCOM_VERSION, baseUrlOverride: config.INTERCOM_BASE_URL, pools },
     limiter: { limiter, maxWaitMs: opts.limiterMaxWaitMs ?? 3_000 },
     logger,
     onIntercomResponse: (i) => metrics.intercomCalls.inc({ operation: i.operation, status: String(i.status) }),
     onRevoked: () => metrics.revocations.inc(),
   });
+  return { bus, limiter, pools, vault };
+}
 
+function agentLoop(core: CoreDeps, opts: BuildOptions): () => LoopDeps {
   let loopDeps: LoopDeps | undefined;
-  const loop = (): LoopDeps => {
+  return () => {
+    const { config, db, audit, metrics, logger } = core;
     loopDeps ??= {
       model: opts.model ?? modelFromConfig(config),
       runs: createRunStore({ db }),
@@ -126,7 +184,7 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
       metrics,
       templates: loadPromptTemplates(),
       teams: createTeamDirectory(),
-      spend: createTokenSpend({ redis, prefix }),
+      spend: createTokenSpend({ redis: core.redis, prefix: config.DESKPILOT_PREFIX }),
       limits: {
         maxTurns: config.AGENT_MAX_TURNS,
         tokenBudget: config.AGENT_TOKEN_BUDGET,
@@ -135,38 +193,35 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
     };
     return loopDeps;
   };
+}
 
-  return {
-    config,
-    logger,
-    db,
-    metrics,
-    redis,
-    producerRedis,
-    conversationQueue,
-    sweepQueue,
-    queues,
-    producer,
-    tenants,
-    connections,
-    audit,
-    bus,
-    limiter,
-    pools,
-    vault,
-    vaultKeyId: cipher.currentKeyId,
-    keySightings: createKeySightings({ redis, prefix }),
-    loop,
-    async close() {
-      await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
-      await bus.close();
-      await pools.close();
-      subscriber.disconnect();
-      producerRedis.disconnect();
-      redis.disconnect();
-      if (!opts.db) await db.destroy();
-    },
-  };
+/** The `serve` role: no model, no workers; Intercom access only for the OAuth install flow. */
+export async function buildReceiver(config: Config, logger: Logger, opts: BuildOptions = {}): Promise<ReceiverDeps> {
+  const closers: Closer[] = [];
+  const core = await openCore(config, logger, opts, closers);
+  const oauthConfigured = Boolean(config.INTERCOM_CLIENT_ID && config.INTERCOM_CLIENT_SECRET);
+  return { ...core, intercom: oauthConfigured ? await openIntercom(core, opts, closers) : undefined };
+}
+
+/** The `work` role: workers, schedulers, the agent loop. */
+export async function buildWorker(config: Config, logger: Logger, opts: BuildOptions = {}): Promise<WorkerDeps> {
+  const closers: Closer[] = [];
+  const core = await openCore(config, logger, opts, closers);
+  const intercom = await openIntercom(core, opts, closers);
+  return { ...core, ...intercom, loop: agentLoop(core, opts) };
+}
+
+/** Everything: the `all` role, operator commands and tests. */
+export async function buildDeps(config: Config, logger: Logger, opts: BuildOptions = {}): Promise<Deps> {
+  const closers: Closer[] = [];
+  const core = await openCore(config, logger, opts, closers);
+  const intercom = await openIntercom(core, opts, closers);
+  return { ...core, ...intercom, intercom, loop: agentLoop(core, opts) };
+}
+
+/** Closes in reverse order of opening; one failure does not keep the rest open. */
+async function runClosers(closers: Closer[]): Promise<void> {
+  for (const close of [...closers].reverse()) await Promise.resolve(close()).catch(() => undefined);
 }
 
 function modelFromConfig(config: Config): ModelClient {

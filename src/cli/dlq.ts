@@ -1,6 +1,6 @@
 // `deskpilot dlq list|show|replay|purge`: the operator's view of dead letters (BullMQ failed sets).
 import { findRunByJob } from '../agent/run-lookup.js';
-import { createDeadLetters, type DeadLetter, type DeadLetterFilter } from '../queue/dead-letters.js';
+import type { DeadLetter, DeadLetterFilter } from '../queue/dead-letters.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { parseDate } from './parse.js';
@@ -38,7 +38,7 @@ const line = (l: DeadLetter) =>
 
 async function deadLetters(ctx: CliContext) {
   const deps = await ctx.deps();
-  return { deps, dlq: createDeadLetters({ queues: deps.queues }) };
+  return { deps, dlq: deps.deadLetters };
 }
 
 export async function dlqList(a: DlqFilterArgs, ctx: CliContext): Promise<void> {

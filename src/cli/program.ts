@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { migrateToLatest } from '../db/database.js';
-import { buildDeps, type Deps } from '../deps.js';
+import { buildDeps, buildReceiver, buildWorker, type Deps } from '../deps.js';
 import { createLogger } from '../logger.js';
 import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
 import { createModelSandbox } from '../sandbox/model-sandbox.js';
@@ -13,7 +13,8 @@ import { auditExport, auditHead, auditPrune, auditQuery, auditVerify } from './a
 import { runDemo } from './demo.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow, type DlqFilterArgs } from './dlq.js';
 import { parsePort } from './parse.js';
-import { startRoles, stopOnSignals } from './roles.js';
+import { stopOnSignals } from './lifecycle.js';
+import { startRoles, startServe, startWork } from './roles.js';
 import {
   tenantAdd,
   tenantConnect,
@@ -55,8 +56,13 @@ function command<A extends unknown[]>(env: Env, fn: (ctx: CliContext, ...args: A
 function role(env: Env, serve: boolean, work: boolean) {
   return async () => {
     const { ctx } = context(env);
-    const deps = await ctx.deps();
-    const running = await startRoles(deps, { serve, work, migrate: true });
+    // One composition root per role: `serve` and `work` build only what they use.
+    const running =
+      serve && work
+        ? await startRoles(await ctx.deps(), { serve, work, migrate: true })
+        : serve
+          ? await startServe(await buildReceiver(ctx.config, ctx.logger), { migrate: true })
+          : await startWork(await buildWorker(ctx.config, ctx.logger), { migrate: true });
     stopOnSignals(running.stop, (err) => ctx.logger.error({ err }, 'shutdown failed'));
   };
 }

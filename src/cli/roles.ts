@@ -2,15 +2,13 @@
 // with unapplied migrations; SIGTERM stops intake first, lets in-flight jobs finish, then closes connections.
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { migrateToLatest, pendingMigrations } from '../db/database.js';
-import type { Deps } from '../deps.js';
-import { startAuditRetention } from '../jobs/audit-retention.js';
+import { startMaintenance } from '../../workers/maintenance.js';
+import { startSweepWorker } from '../../workers/sweeps.js';
+import type { CoreDeps, Deps, ReceiverDeps, WorkerDeps } from '../deps.js';
 import { startConversationWorker } from '../jobs/conversation-worker.js';
-import { startConnectionProbe } from '../jobs/probe-connections.js';
-import { startSweeps } from '../jobs/sweep-worker.js';
+import { preflight } from './lifecycle.js';
 import { createOpsServer } from '../http/ops-routes.js';
 import { createServer, readinessFor, type ServerOptions } from '../http/server.js';
-import { assertNoEviction } from '../queue/connections.js';
 
 export interface RoleOptions {
   serve: boolean;
@@ -32,66 +30,31 @@ export interface RunningRoles {
   stop(): Promise<void>;
 }
 
-export async function preflight(deps: Deps, migrate: boolean): Promise<void> {
-  await assertNoEviction(deps.redis);
-  if (migrate) await migrateToLatest(deps.db);
-  const pending = await pendingMigrations(deps.db);
-  if (pending.length > 0)
-    throw new Error(`database migrations not applied: ${pending.join(', ')}; run \`deskpilot migrate\``);
-  // Lets a process that cannot open the stored secrets tell whether it lacks a newer or an older key.
-  await deps.keySightings.record(deps.vaultKeyId);
+interface Started {
+  worker?: Worker;
+  workersRunning?: () => boolean;
+  closers: Array<() => Promise<void>>;
 }
 
-export async function startRoles(deps: Deps, opts: RoleOptions): Promise<RunningRoles> {
-  await preflight(deps, opts.migrate);
+/** The `work` role's workers (workers/): conversations, sweeps and maintenance, in this process. */
+async function startWorkers(deps: WorkerDeps): Promise<Started> {
+  const conversations = startConversationWorker(deps);
+  const started = [await startSweepWorker(deps), await startMaintenance(deps)];
+  return {
+    worker: conversations,
+    workersRunning: () => conversations.isRunning(),
+    closers: started.map((w) => () => w.close()),
+  };
+}
+
+async function listen(deps: CoreDeps, app: FastifyInstance, port: number, host: string): Promise<string> {
+  return app.listen({ port, host: host || deps.config.HOST });
+}
+
+function stopper(deps: CoreDeps, running: RunningRoles, closers: Array<() => Promise<void>>): () => Promise<void> {
   const log = deps.logger.child({ module: 'roles' });
-  const running: RunningRoles = { stop: async () => undefined };
-  const closers: Array<() => Promise<void>> = [];
-  if (opts.work) {
-    running.worker = startConversationWorker(deps);
-    const retention = await startAuditRetention({
-      redis: deps.redis,
-      prefix: deps.config.DESKPILOT_PREFIX,
-      audit: deps.audit,
-      retentionDays: deps.config.AUDIT_RETENTION_DAYS,
-      logger: deps.logger,
-    });
-    closers.push(() => retention.close());
-    const probe = await startConnectionProbe({
-      redis: deps.redis,
-      prefix: deps.config.DESKPILOT_PREFIX,
-      intervalMs: deps.config.PROBE_INTERVAL_MS,
-      connections: deps.connections,
-      vault: deps.vault,
-      logger: deps.logger,
-    });
-    closers.push(() => probe.close());
-    const sweeps = await startSweeps(deps);
-    closers.push(() => sweeps.close());
-  }
-  const worker = running.worker;
-  const workersRunning = worker ? () => worker.isRunning() : undefined;
-  if (opts.serve) {
-    const readiness = readinessFor(deps, { appSecrets: true, tokens: opts.work }, workersRunning);
-    const server = await createServer(deps, { ...opts.server, readiness });
-    running.url = await server.listen({ port: opts.port ?? deps.config.PORT, host: opts.host ?? deps.config.HOST });
-    running.server = server;
-    log.info({ url: running.url }, 'receiver listening');
-  } else if (opts.work) {
-    const ops = createOpsServer({
-      readiness: readinessFor(deps, { appSecrets: false, tokens: true }, workersRunning),
-      metrics: deps.metrics,
-      queues: deps.queues,
-    });
-    running.metricsUrl = await ops.listen({
-      port: opts.metricsPort ?? deps.config.METRICS_PORT,
-      host: opts.host ?? deps.config.HOST,
-    });
-    closers.push(() => ops.close());
-    log.info({ url: running.metricsUrl }, 'metrics and health listening');
-  }
   let stopping: Promise<void> | undefined;
-  running.stop = () => {
+  return () => {
     stopping ??= (async () => {
       // Intake first (new webhooks get 503 and Intercom retries), then drain the workers, then connections.
       await running.server?.close();
@@ -102,23 +65,51 @@ export async function startRoles(deps: Deps, opts: RoleOptions): Promise<Running
     })();
     return stopping;
   };
+}
+
+/** `serve`: the receiver root; no workers, no model. */
+export async function startServe(deps: ReceiverDeps, opts: Omit<RoleOptions, 'serve' | 'work'>): Promise<RunningRoles> {
+  await preflight(deps, opts.migrate);
+  const running: RunningRoles = { stop: async () => undefined };
+  const readiness = readinessFor(deps, { appSecrets: true, tokens: false });
+  const server = await createServer(deps, { ...opts.server, readiness });
+  running.server = server;
+  running.url = await listen(deps, server, opts.port ?? deps.config.PORT, opts.host ?? '');
+  deps.logger.info({ url: running.url }, 'receiver listening');
+  running.stop = stopper(deps, running, []);
   return running;
 }
 
-/** Wires SIGTERM/SIGINT to a clean stop; a second signal exits at once. */
-export function stopOnSignals(stop: () => Promise<void>, onError: (err: unknown) => void): void {
-  let signalled = false;
-  const handler = () => {
-    if (signalled) process.exit(1);
-    signalled = true;
-    stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        onError(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
+/** `work`: the worker root, with its own ops listener (health, readiness, metrics) on METRICS_PORT. */
+export async function startWork(deps: WorkerDeps, opts: Omit<RoleOptions, 'serve' | 'work'>): Promise<RunningRoles> {
+  await preflight(deps, opts.migrate);
+  const running: RunningRoles = { stop: async () => undefined };
+  const started = await startWorkers(deps);
+  if (started.worker) running.worker = started.worker;
+  const ops = createOpsServer({
+    readiness: readinessFor(deps, { appSecrets: false, tokens: true }, started.workersRunning),
+    metrics: deps.metrics,
+    queues: deps.queues,
+  });
+  running.metricsUrl = await listen(deps, ops, opts.metricsPort ?? deps.config.METRICS_PORT, opts.host ?? '');
+  deps.logger.info({ url: running.metricsUrl }, 'metrics and health listening');
+  running.stop = stopper(deps, running, [...started.closers, () => ops.close()]);
+  return running;
+}
+
+/** `all`, the demo and tests: whichever of the two roles `opts` asks for, on one set of deps. */
+export async function startRoles(deps: Deps, opts: RoleOptions): Promise<RunningRoles> {
+  if (opts.serve && !opts.work) return startServe(deps, opts);
+  if (opts.work && !opts.serve) return startWork(deps, opts);
+  await preflight(deps, opts.migrate);
+  const running: RunningRoles = { stop: async () => undefined };
+  const started: Started = opts.work ? await startWorkers(deps) : { closers: [] };
+  if (started.worker) running.worker = started.worker;
+  const readiness = readinessFor(deps, { appSecrets: true, tokens: opts.work }, started.workersRunning);
+  const server = await createServer(deps, { ...opts.server, readiness });
+  running.server = server;
+  running.url = await listen(deps, server, opts.port ?? deps.config.PORT, opts.host ?? '');
+  deps.logger.info({ url: running.url }, 'receiver listening');
+  running.stop = stopper(deps, running, started.closers);
+  return running;
 }

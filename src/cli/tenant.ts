@@ -4,7 +4,6 @@ import { migrateToLatest } from '../db/database.js';
 import type { TenantMode, TenantSettings } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { UsageError, describeCause } from '../errors.js';
-import { createDeadLetters } from '../queue/dead-letters.js';
 import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
 import { AllowedTools, TenantSettingsInput } from '../vault/tenant-settings.js';
@@ -72,7 +71,7 @@ export async function tenantConnect(
 ): Promise<void> {
   const deps = await ready(ctx);
   const r = await connectAndResume(
-    { ...deps, deadLetters: createDeadLetters({ queues: deps.queues }) },
+    deps,
     { tenantId: args.tenant, token: args.token, source: 'token', ...(args.region ? { region: args.region } : {}) },
   );
   ctx.print(`tenant ${args.tenant} connected: ${describeConnection(r.connection)}`);

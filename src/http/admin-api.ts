@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findRunByJob } from '../agent/run-lookup.js';
-import type { Deps } from '../deps.js';
+import type { CoreDeps } from '../deps.js';
 import type { DeadLetterFilter, DeadLetters } from '../queue/dead-letters.js';
 import { adminGuard } from './admin-auth.js';
 
@@ -40,7 +40,11 @@ function toFilter(q: z.infer<typeof FilterQuery> & { jobIds?: string[] | undefin
   return { tenantId: q.tenant, reason: q.reason, queue: q.queue, since: q.since, until: q.until, jobIds: q.jobIds };
 }
 
-export function registerAdminApi(app: FastifyInstance, deps: Deps, deadLetters: DeadLetters): void {
+export function registerAdminApi(
+  app: FastifyInstance,
+  deps: Pick<CoreDeps, 'config' | 'db' | 'audit' | 'tenants' | 'connections'>,
+  deadLetters: DeadLetters,
+): void {
   app.register(async (scope) => {
     scope.addHook('onRequest', adminGuard(deps.config.ADMIN_TOKEN));
     const bad = (issues: z.core.$ZodIssue[]) => ({

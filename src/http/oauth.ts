@@ -5,11 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { requireVaultKey } from '../config.js';
-import type { Deps } from '../deps.js';
+import type { ReceiverDeps } from '../deps.js';
 import { AppError, CredentialRevokedError, TenantNotFoundError } from '../errors.js';
-import { createDeadLetters } from '../queue/dead-letters.js';
-import { createKeyring } from '../vault/cipher.js';
 import { WorkspaceMismatchError } from '../vault/connect.js';
 import { connectWithOAuthCode, type ConnectAndResumeDeps } from '../vault/connect-and-resume.js';
 import { createOAuthStateSigner, type OAuthStateSigner } from '../vault/oauth-state.js';
@@ -35,22 +32,22 @@ export interface OAuthRouteDeps {
 }
 
 /** Wires the routes from the process deps; undefined when the public app is not configured. */
-export function oauthDepsFrom(deps: Deps): OAuthRouteDeps | undefined {
+export function oauthDepsFrom(deps: ReceiverDeps): OAuthRouteDeps | undefined {
   const c = deps.config;
-  if (!c.INTERCOM_CLIENT_ID || !c.INTERCOM_CLIENT_SECRET) return undefined;
+  if (!c.INTERCOM_CLIENT_ID || !c.INTERCOM_CLIENT_SECRET || !deps.intercom) return undefined;
   return {
     clientId: c.INTERCOM_CLIENT_ID,
     clientSecret: c.INTERCOM_CLIENT_SECRET,
     authorizeUrl: c.INTERCOM_OAUTH_URL,
     publicUrl: c.PUBLIC_URL,
     signer: createOAuthStateSigner({
-      keyring: createKeyring(requireVaultKey(c), c.DESKPILOT_VAULT_PREVIOUS_KEYS),
+      keyring: deps.keyring,
       ttlMs: OAUTH_STATE_TTL_MS,
     }),
     redis: deps.producerRedis,
     prefix: c.DESKPILOT_PREFIX,
     tenants: deps.tenants,
-    connect: { ...deps, deadLetters: createDeadLetters({ queues: deps.queues }) },
+    connect: { ...deps, vault: deps.intercom.vault },
     logger: deps.logger,
   };
 }

@@ -1,7 +1,6 @@
 // The HTTP surface: Intercom webhooks, health, readiness and metrics. Admin and OAuth routes register here too.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Deps } from '../deps.js';
-import { createDeadLetters } from '../queue/dead-letters.js';
+import type { CoreDeps, ReceiverDeps } from '../deps.js';
 import { registerAdminApi } from './admin-api.js';
 import { createVaultHealth } from '../vault/vault-health.js';
 import { registerIntercomWebhook } from './intercom-webhook.js';
@@ -20,7 +19,7 @@ export interface ServerOptions {
 
 /** Readiness of a role built from deps: `uses` says which sealed secrets the role must be able to open. */
 export function readinessFor(
-  deps: Deps,
+  deps: CoreDeps,
   uses: { appSecrets: boolean; tokens: boolean },
   workersRunning?: () => boolean,
 ): Readiness {
@@ -41,7 +40,7 @@ export function readinessFor(
   });
 }
 
-export async function createServer(deps: Deps, opts: ServerOptions = {}): Promise<FastifyInstance> {
+export async function createServer(deps: ReceiverDeps, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 1_048_576,
@@ -85,7 +84,7 @@ export async function createServer(deps: Deps, opts: ServerOptions = {}): Promis
   const oauth = oauthDepsFrom(deps);
   if (oauth) registerIntercomOAuth(app, oauth);
 
-  registerAdminApi(app, deps, createDeadLetters({ queues: deps.queues }));
+  registerAdminApi(app, deps, deps.deadLetters);
   await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);
 
   for (const plugin of opts.plugins ?? []) await plugin(app);

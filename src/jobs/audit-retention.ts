@@ -1,6 +1,7 @@
 // Prunes audit rows past the retention period, once a day across all processes (a BullMQ job scheduler, so
 // several workers never prune concurrently and a restart does not skip a day).
-import { Queue, Worker } from 'bullmq';
+import type { Queue} from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AuditLog, AuditPruneResult } from '../audit/audit-log.js';
@@ -23,9 +24,8 @@ export async function pruneAudit(d: Pick<RetentionDeps, 'audit' | 'retentionDays
   return d.audit.prune(new Date(now() - d.retentionDays * DAY_MS));
 }
 
-export async function startAuditRetention(d: RetentionDeps): Promise<{ close(): Promise<void> }> {
-  const queue = new Queue(QUEUES.retention, { connection: d.redis, prefix: d.prefix });
-  await queue.upsertJobScheduler(
+export async function startAuditRetention(d: RetentionDeps & { queue: Queue }): Promise<{ close(): Promise<void> }> {
+  await d.queue.upsertJobScheduler(
     'audit.prune',
     { every: DAY_MS },
     { name: 'audit.prune', opts: { removeOnComplete: 10, removeOnFail: 50 } },
@@ -45,9 +45,9 @@ export async function startAuditRetention(d: RetentionDeps): Promise<{ close(): 
   );
   worker.on('error', (err) => log.error({ err }, 'retention worker connection error'));
   return {
+    // The queue belongs to the role's deps, which close it.
     async close() {
       await worker.close();
-      await queue.close();
     },
   };
 }

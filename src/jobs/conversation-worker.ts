@@ -1,7 +1,7 @@
 // Starts the BullMQ worker for conversation events and reports dead letters to metrics.
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Deps } from '../deps.js';
+import type { WorkerDeps } from '../deps.js';
 import { ConversationEventJob, QUEUES } from '../queue/jobs.js';
 import { createRedisClock } from '../queue/redis-clock.js';
 import { createConversationLock } from './conversation-lock.js';
@@ -33,7 +33,7 @@ export function jobPendingIn(queue: Pick<Queue, 'getJobState'>) {
   };
 }
 
-export function startConversationWorker(deps: Deps, opts: ConversationWorkerOptions = {}): Worker {
+export function startConversationWorker(deps: WorkerDeps, opts: ConversationWorkerOptions = {}): Worker {
   const logger = deps.logger.child({ module: 'worker', queue: QUEUES.conversations });
   const processor = createConversationProcessor({
     vault: deps.vault,

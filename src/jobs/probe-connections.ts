@@ -1,7 +1,8 @@
 // Liveness probe: GET /me for every active connection on a BullMQ job scheduler (one run at a time across all
 // processes), so a revoked token is found before a customer-facing action fails. A 401 revokes the
 // connection through the vault's client hook (Postgres, broadcast, audit), exactly as a 401 in a run does.
-import { Queue, Worker } from 'bullmq';
+import type { Queue} from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CredentialRevokedError, RateLimitedError, TenantDisconnectedError } from '../errors.js';
@@ -71,10 +72,9 @@ export async function probeConnections(d: ProbeDeps): Promise<ProbeReport> {
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function startConnectionProbe(
-  d: ProbeDeps & { redis: Redis; prefix: string; intervalMs: number },
+  d: ProbeDeps & { redis: Redis; prefix: string; intervalMs: number; queue: Queue },
 ): Promise<{ close(): Promise<void> }> {
-  const queue = new Queue(QUEUES.maintenance, { connection: d.redis, prefix: d.prefix });
-  await queue.upsertJobScheduler(
+  await d.queue.upsertJobScheduler(
     PROBE_JOB,
     { every: d.intervalMs },
     { name: PROBE_JOB, opts: { removeOnComplete: 10, removeOnFail: 50, attempts: 1 } },
@@ -94,9 +94,9 @@ export async function startConnectionProbe(
   );
   worker.on('error', (err) => log.error({ err }, 'probe worker connection error'));
   return {
+    // The queue belongs to the role's deps, which close it.
     async close() {
       await worker.close();
-      await queue.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 // Errors go through run-job; a revoked or disconnected tenant's scheduler is parked until it is active again.
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Deps } from '../deps.js';
+import type { WorkerDeps } from '../deps.js';
 import { CredentialRevokedError, InvalidJobError, TenantDisconnectedError, TenantNotFoundError } from '../errors.js';
 import { JOB, QUEUES, RecoverGapsJob, SweepTenantJob } from '../queue/jobs.js';
 import type { ConversationProducer } from '../queue/producer.js';
@@ -128,7 +128,7 @@ export interface Sweeps {
 }
 
 /** Starts the sweeps worker, the reconciler and each active tenant's scheduler, and queues start-up recovery. */
-export async function startSweeps(deps: Deps, opts: SweepsOptions = {}): Promise<Sweeps> {
+export async function startSweeps(deps: WorkerDeps, opts: SweepsOptions = {}): Promise<Sweeps> {
   const logger = deps.logger.child({ module: 'sweeps', queue: QUEUES.sweeps });
   const schedulers = createSweepSchedulers({ queue: deps.sweepQueue });
   const now = opts.now ?? Date.now;

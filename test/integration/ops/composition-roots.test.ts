@@ -1,0 +1,65 @@
+// One composition root per role: `serve` builds no model, no workers and (without OAuth) no Intercom access;
+// `work` builds the loop and Intercom access; each role's objects are built once and shared.
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { buildReceiver, buildWorker } from '../../../src/deps.js';
+import { createTestDb, type TestDb } from '../../support/db.js';
+import { TEST_REDIS_URL } from '../../support/env.js';
+import { uniquePrefix } from '../../support/redis.js';
+
+describe('composition roots', () => {
+  let testDb: TestDb;
+  const env = () => ({
+    REDIS_URL: TEST_REDIS_URL,
+    DESKPILOT_PREFIX: uniquePrefix(),
+    DESKPILOT_VAULT_KEY: randomBytes(32).toString('base64'),
+  });
+  const logger = pino({ level: 'silent' });
+  beforeAll(async () => {
+    testDb = await createTestDb();
+  });
+  afterAll(async () => testDb?.destroy());
+
+  it('serve builds the receiver only: no agent loop, and no Intercom access without OAuth', async () => {
+    const deps = await buildReceiver(loadConfig(env()), logger, { db: testDb.db });
+    try {
+      expect(deps.intercom).toBeUndefined();
+      expect('loop' in deps).toBe(false);
+      expect('vault' in deps).toBe(false);
+      // One dead-letter view over every queue, shared by the admin API, OAuth and the CLI.
+      expect(deps.queues).toHaveLength(4);
+      expect(deps.queues).toContain(deps.maintenanceQueue);
+      expect(deps.queues).toContain(deps.retentionQueue);
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it('serve with OAuth configured gets Intercom access for the install flow; still no loop', async () => {
+    const deps = await buildReceiver(
+      loadConfig({ ...env(), INTERCOM_CLIENT_ID: 'client', INTERCOM_CLIENT_SECRET: 'oauth-secret-0123456789' }),
+      logger,
+      { db: testDb.db },
+    );
+    try {
+      expect(deps.intercom?.vault).toBeDefined();
+      expect('loop' in deps).toBe(false);
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it('work builds the agent loop once, on first use, and the Intercom path', async () => {
+    const deps = await buildWorker(loadConfig({ ...env(), ANTHROPIC_API_KEY: 'sk-test-key-0123456789' }), logger, {
+      db: testDb.db,
+    });
+    try {
+      expect(deps.vault).toBeDefined();
+      expect(deps.loop()).toBe(deps.loop());
+    } finally {
+      await deps.close();
+    }
+  });
+});

@@ -1,0 +1,12 @@
+// Entry point: the conversation worker alone (`node dist/workers/conversation.js`); `deskpilot work` runs it
+// beside the sweeps and maintenance workers in one process.
+import type { WorkerDeps } from '../src/deps.js';
+import { startConversationWorker } from '../src/jobs/conversation-worker.js';
+import { runWorkerEntry, type StartedWorker } from '../src/cli/worker-entry.js';
+
+export function startConversations(deps: WorkerDeps): StartedWorker {
+  const worker = startConversationWorker(deps);
+  return { isRunning: () => worker.isRunning(), close: () => worker.close() };
+}
+
+runWorkerEntry(import.meta.url, async (deps) => startConversations(deps));

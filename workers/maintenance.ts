@@ -1,0 +1,35 @@
+// Entry point: maintenance work: the connection liveness probe and daily audit retention.
+import type { WorkerDeps } from '../src/deps.js';
+import { startAuditRetention } from '../src/jobs/audit-retention.js';
+import { startConnectionProbe } from '../src/jobs/probe-connections.js';
+import { runWorkerEntry, type StartedWorker } from '../src/cli/worker-entry.js';
+
+export async function startMaintenance(deps: WorkerDeps): Promise<StartedWorker> {
+  const prefix = deps.config.DESKPILOT_PREFIX;
+  const retention = await startAuditRetention({
+    redis: deps.redis,
+    prefix,
+    queue: deps.retentionQueue,
+    audit: deps.audit,
+    retentionDays: deps.config.AUDIT_RETENTION_DAYS,
+    logger: deps.logger,
+  });
+  const probe = await startConnectionProbe({
+    redis: deps.redis,
+    prefix,
+    queue: deps.maintenanceQueue,
+    intervalMs: deps.config.PROBE_INTERVAL_MS,
+    connections: deps.connections,
+    vault: deps.vault,
+    logger: deps.logger,
+  });
+  return {
+    isRunning: () => true,
+    async close() {
+      await probe.close();
+      await retention.close();
+    },
+  };
+}
+
+runWorkerEntry(import.meta.url, startMaintenance);
