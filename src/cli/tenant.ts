@@ -70,10 +70,12 @@ export async function tenantConnect(
   ctx: CliContext,
 ): Promise<void> {
   const deps = await ready(ctx);
-  const r = await connectAndResume(
-    deps,
-    { tenantId: args.tenant, token: args.token, source: 'token', ...(args.region ? { region: args.region } : {}) },
-  );
+  const r = await connectAndResume(deps, {
+    tenantId: args.tenant,
+    token: args.token,
+    source: 'token',
+    ...(args.region ? { region: args.region } : {}),
+  });
   ctx.print(`tenant ${args.tenant} connected: ${describeConnection(r.connection)}`);
   if (r.replayed.length > 0) ctx.print(`resumed ${r.replayed.length} parked job(s): ${r.replayed.join(', ')}`);
   for (const s of r.skipped) ctx.print(`could not resume job ${s.jobId}: ${s.why}`);

@@ -1,6 +1,6 @@
 // Prunes audit rows past the retention period, once a day across all processes (a BullMQ job scheduler, so
 // several workers never prune concurrently and a restart does not skip a day).
-import type { Queue} from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

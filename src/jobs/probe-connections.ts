@@ -1,7 +1,7 @@
 // Liveness probe: GET /me for every active connection on a BullMQ job scheduler (one run at a time across all
 // processes), so a revoked token is found before a customer-facing action fails. A 401 revokes the
 // connection through the vault's client hook (Postgres, broadcast, audit), exactly as a 401 in a run does.
-import type { Queue} from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

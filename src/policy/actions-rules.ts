@@ -2,6 +2,7 @@
 // routing and snooze length.
 import { isCustomerVisible, type ActionSpec } from '../tools/actions.js';
 import { parts } from '../tools/conversation-facts.js';
+import { inTaxonomy } from './taxonomy.js';
 import { allow, deny, type PolicyView, type Rule } from './view.js';
 
 const CUSTOMER = new Set(['user', 'lead', 'contact']);
@@ -42,11 +43,6 @@ export const close: Rule = (action, view) => {
     return deny('close.spam', 'spam closes need a triage with category spam first');
   return allow;
 };
-
-export function inTaxonomy(name: string, patterns: readonly string[]): boolean {
-  const n = name.trim().toLowerCase();
-  return patterns.some((p) => (p.endsWith('*') ? n.startsWith(p.slice(0, -1)) && n.length > p.length - 1 : n === p));
-}
 
 export const tags: Rule = (action: ActionSpec, view) => {
   if (action.kind !== 'tag.create' && action.kind !== 'tag.attach' && action.kind !== 'tag.detach') return allow;

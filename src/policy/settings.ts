@@ -2,6 +2,7 @@
 // the resolved policy on every action in every mode; the prompt only describes it.
 import { z } from 'zod';
 import type { TenantSettings } from '../db/schema.js';
+import { DEFAULT_TAG_PATTERNS } from './taxonomy.js';
 
 const Hostname = z
   .string()
@@ -37,9 +38,6 @@ export interface Policy {
   /** Model tokens a tenant may spend per UTC day; past it, its work waits for the next day. */
   dailyTokens: number;
 }
-
-/** deskpilot's own namespaces: what triage writes. Anything else must be listed in `policy.tags.allowed`. */
-export const DEFAULT_TAG_PATTERNS = ['category:*', 'priority:*', 'sentiment:*', 'lang:*'] as const;
 
 export const POLICY_DEFAULTS = {
   snoozeMaxDays: 7,

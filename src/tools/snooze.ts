@@ -22,8 +22,9 @@ export const snoozeTool = defineTool({
         describe: `snooze the conversation for ${input.hours} hours (${input.reason})`,
         customerVisible: isCustomerVisible('snooze'),
         perform: async (w) => {
-          // Rounded to the hour boundary of the request, so a retried plan asks for the same instant.
-          const untilS = Math.ceil(Date.now() / 3_600_000) * 3_600 + Math.round(input.hours * 3_600);
+          // From the start of the hour, so a retry within the hour asks for the same instant and the snooze never
+          // runs past what the policy allowed.
+          const untilS = Math.floor(Date.now() / 3_600_000) * 3_600 + Math.round(input.hours * 3_600);
           if (!Number.isFinite(untilS)) throw new ToolInputError('invalid snooze time');
           await w.setState({ state: 'snoozed', untilS });
           return { snoozedUntil: untilS };

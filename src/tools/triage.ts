@@ -1,18 +1,10 @@
 // Classify the conversation; the result is applied as tags (category, priority, sentiment, language).
 import { z } from 'zod';
+import { TRIAGE_CATEGORIES, TRIAGE_PRIORITIES, TRIAGE_SENTIMENTS } from '../policy/taxonomy.js';
 import { tagActions } from './tag.js';
 import { defineTool } from './tool.js';
 
-export const TRIAGE_CATEGORIES = [
-  'billing',
-  'how_to',
-  'bug',
-  'account',
-  'feedback',
-  'security',
-  'spam',
-  'general',
-] as const;
+export { TRIAGE_CATEGORIES } from '../policy/taxonomy.js';
 
 export const triageTool = defineTool({
   kind: 'write',
@@ -20,8 +12,8 @@ export const triageTool = defineTool({
   description: 'Classify this conversation. Call it once, first. It is recorded as tags on the conversation.',
   input: z.strictObject({
     category: z.enum(TRIAGE_CATEGORIES),
-    priority: z.enum(['low', 'normal', 'high', 'urgent']),
-    sentiment: z.enum(['positive', 'neutral', 'negative']),
+    priority: z.enum(TRIAGE_PRIORITIES),
+    sentiment: z.enum(TRIAGE_SENTIMENTS),
     language: z
       .string()
       .regex(/^[a-z]{2}(-[A-Z]{2})?$/)

@@ -57,6 +57,7 @@ const VALID: Case[] = [
   ['a note (private: no content rules)', { kind: 'note', body: `FYI ${NOTE}` }],
   ['a triage tag in the namespace', { kind: 'tag.create', name: 'category:billing' }],
   ['a configured namespace', { kind: 'tag.attach', name: 'topic:refunds' }],
+  ['a language tag', { kind: 'tag.create', name: 'lang:pt-BR' }],
   ['a configured exact tag', { kind: 'tag.attach', name: 'needs-review' }],
   ['assign to a routed team', { kind: 'assign', assignee: { type: 'team', id: '5120001', name: 'Billing' } }],
   ['snooze 2 days', { kind: 'snooze', hours: 48 }],
@@ -128,6 +129,12 @@ const INVALID: Array<[string, ActionSpec, string, Partial<PolicyView>?]> = [
   ['abandoned outside the sweep', { kind: 'close', reason: 'abandoned' }, 'close.abandoned'],
   ['spam without a spam triage', { kind: 'close', reason: 'spam' }, 'close.spam'],
   ['a tag outside the taxonomy', { kind: 'tag.attach', name: 'vip' }, 'tags.taxonomy'],
+  [
+    'a made-up value inside a triage namespace',
+    { kind: 'tag.create', name: 'category:refund-approved' },
+    'tags.taxonomy',
+  ],
+  ['a language tag that is no language code', { kind: 'tag.create', name: 'lang:refund' }, 'tags.taxonomy'],
   ['creating a tag outside the taxonomy', { kind: 'tag.create', name: 'refund-approved' }, 'tags.taxonomy'],
   [
     "removing a teammate's tag",
