@@ -2,7 +2,7 @@
 // idempotency keys, so an intent without an outcome means "maybe landed": the gate reads back before resending.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { newId } from '../vault/ids.js';
+import { newId } from '../db/ids.js';
 
 export type LedgerStatus = 'intent' | 'done' | 'failed' | 'skipped';
 

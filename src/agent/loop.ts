@@ -18,7 +18,7 @@ import type { IntercomClient } from '../intercom/client.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import type { Metrics } from '../metrics.js';
 import { resolvePolicy, type Policy } from '../policy/settings.js';
-import type { ConversationTask } from '../queue/jobs.js';
+import type { ConversationTask } from './task.js';
 import { noteAction } from '../tools/add-note.js';
 import { buildToolset, type Toolset } from '../tools/registry.js';
 import { ToolInputError, type ToolContext } from '../tools/tool.js';

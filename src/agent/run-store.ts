@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { AgentRun } from '../db/schema.js';
-import { newId } from '../vault/ids.js';
+import { newId } from '../db/ids.js';
 import type { ContentBlock, ModelUsage } from './model.js';
 
 export type RunStep =

@@ -7,7 +7,8 @@ import { UsageError, describeCause } from '../errors.js';
 import { createDeadLetters } from '../queue/dead-letters.js';
 import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
-import { AllowedTools, TenantSettingsInput } from '../vault/tenant-settings.js';
+import { ALL_TOOLS } from '../tools/registry.js';
+import { allowedToolsSchema, TenantSettingsInput } from '../vault/tenant-settings.js';
 import type { CliContext } from './context.js';
 import { issuesLine } from './parse.js';
 
@@ -154,6 +155,8 @@ export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext
     `tenant ${t.id}: mode ${t.mode}; tools ${t.allowed_tools.join(', ')}; teams ${(t.settings.teams ?? []).map((x) => x.name).join(', ') || '(from Intercom)'}`,
   );
 }
+
+const AllowedTools = allowedToolsSchema(ALL_TOOLS.map((t) => t.name));
 
 function parseTools(list: string): string[] {
   const r = AllowedTools.safeParse(

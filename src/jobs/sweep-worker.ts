@@ -11,7 +11,8 @@ import type { ConnectionStore } from '../vault/connection-store.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import { lastSeenMs, recoverGaps, type RecoveryOutcome } from './recover-gaps.js';
-import { failureReasonCode, runJob } from './run-job.js';
+import { failureReasonCode } from '../queue/dead-letters.js';
+import { runJob } from './run-job.js';
 import { gapExceeded, RECOVERY_DEFAULTS, resolveSweepSettings, type RecoveryOptions } from './sweep-policy.js';
 import { sweepStale } from './sweep-stale.js';
 

@@ -3,7 +3,7 @@
 // `shadow` keeps them but the gate turns every write into a note. The gate enforces both again per action.
 import { z } from 'zod';
 import type { TenantMode } from '../db/schema.js';
-import { isCustomerVisible } from './actions.js';
+import { isCustomerVisible } from '../policy/actions.js';
 import { addNoteTool } from './add-note.js';
 import { assignTool } from './assign.js';
 import { closeTool } from './close.js';

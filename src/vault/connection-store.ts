@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Connection } from '../db/schema.js';
 import type { Cipher } from './cipher.js';
-import { newId } from './ids.js';
+import { newId } from '../db/ids.js';
 import { rewrapRows, type RewrapReport } from './rewrap.js';
 
 export interface NewConnection {

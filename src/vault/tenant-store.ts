@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { IntercomApp, Tenant, TenantMode, TenantSettings } from '../db/schema.js';
 import { DecryptError, TenantNotFoundError } from '../errors.js';
 import type { Cipher } from './cipher.js';
-import { newId } from './ids.js';
+import { newId } from '../db/ids.js';
 import { rewrapRows, safeKeyId, type RewrapReport } from './rewrap.js';
 
 export const DEFAULT_TOOLS = [

@@ -5,7 +5,7 @@ import { evaluatePolicy } from '../../../src/policy/evaluate.js';
 import { findSecretShape } from '../../../src/policy/secrets.js';
 import { resolvePolicy } from '../../../src/policy/settings.js';
 import type { PolicyView } from '../../../src/policy/view.js';
-import type { ActionSpec } from '../../../src/tools/actions.js';
+import type { ActionSpec } from '../../../src/policy/actions.js';
 import { BOT, conversation, part } from '../agent/fixtures.js';
 
 const T = 1_795_166_100;
