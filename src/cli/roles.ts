@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { startAuditRetention } from '../jobs/audit-retention.js';
 import { startConversationWorker } from '../jobs/conversation-worker.js';
 import { startConnectionProbe } from '../jobs/probe-connections.js';
-import { startSweeps } from '../jobs/sweep-worker.js';
+import { startSweeps } from '../sweeps/sweep-worker.js';
 import { createOpsServer } from '../http/ops-routes.js';
 import { createServer, readinessFor, type ServerOptions } from '../http/server.js';
 import { assertNoEviction } from '../queue/connections.js';

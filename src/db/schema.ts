@@ -16,7 +16,7 @@ export interface TenantSettings {
   admins?: Array<{ name: string; id: string }>;
   policies?: string[];
   handoffTeamId?: string;
-  /** Stale sweeps (jobs/sweep-policy.ts has the defaults): abandonMs 0 turns abandonment off. */
+  /** Stale sweeps (sweeps/sweep-policy.ts has the defaults): abandonMs 0 turns abandonment off. */
   sweeps?: {
     intervalMs?: number;
     waitingMs?: number;
