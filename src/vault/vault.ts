@@ -6,7 +6,7 @@ import type { Tenant } from '../db/schema.js';
 import { createIntercomClient, type IntercomClient, type IntercomPools } from '../intercom/client.js';
 import { intercomBaseUrl } from '../intercom/regions.js';
 import type { IntercomMe } from '../intercom/schemas.js';
-import { acquire, type RateLimiter } from '../limiter/token-bucket.js';
+import { acquire, type WindowLimiter } from '../limiter/window-limiter.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ConnectionInfo, ConnectionStore } from './connection-store.js';
 import type { RevocationBus } from './revocation-bus.js';
@@ -31,7 +31,7 @@ export interface VaultDeps {
   bus: RevocationBus;
   audit: AuditLog;
   intercom: IntercomSettings;
-  limiter?: { limiter: RateLimiter; maxWaitMs: number };
+  limiter?: { limiter: WindowLimiter; maxWaitMs: number };
   logger: Logger;
   now?: () => Date;
   onIntercomResponse?: (info: { operation: string; status: number; durationMs: number }) => void;
