@@ -1,4 +1,4 @@
-// The one place that maps our typed errors to BullMQ outcomes (STYLE §4), and logs each failure once.
+// The one place that maps our typed errors to BullMQ outcomes (ARCHITECTURE: typed errors, classified once), and logs each failure once.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AppError, RateLimitedError } from '../errors.js';

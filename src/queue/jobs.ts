@@ -1,4 +1,4 @@
-// The job catalog: queue names, job names and zod payloads. Payloads carry ids only, never secrets (STYLE B3):
+// The job catalog: queue names, job names and zod payloads. Payloads carry ids only, never secrets:
 // BullMQ stores job data in clear text in Redis.
 import { z } from 'zod';
 import { ConversationTask } from '../agent/task.js';
@@ -38,7 +38,7 @@ export const ConversationEventJob = z.strictObject({
 });
 export type ConversationEventJob = z.infer<typeof ConversationEventJob>;
 
-/** BullMQ rejects integer-looking ids and ids with ':' (STYLE §3); keep ids readable and bounded. */
+/** BullMQ rejects integer-looking ids and ids with ':'; keep ids readable and bounded. */
 export function jobIdFor(kind: 'evt' | 'sweep' | 'rec', raw: string): string {
   return `${kind}_${raw.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 160)}`;
 }

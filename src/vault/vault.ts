@@ -1,5 +1,5 @@
 // The vault hands out tenant-scoped Intercom clients: token decrypted here, limiter and revocation wired in.
-// Plaintext tokens never leave this module and the client it builds (STYLE B3).
+// Plaintext tokens never leave this module and the client it builds (ARCHITECTURE: secrets stay in the vault).
 import type { Logger } from 'pino';
 import { CredentialRevokedError, TenantDisconnectedError } from '../errors.js';
 import type { Tenant } from '../db/schema.js';
@@ -128,7 +128,7 @@ export function createVault(d: VaultDeps): Vault {
       return client.getMe();
     },
     async exchangeCode(input) {
-      // The token endpoint lives on the US API host for every region (FACTS §7); the sandbox overrides it.
+      // The token endpoint lives on the US API host for every region (ARCHITECTURE: Intercom facts); the sandbox overrides it.
       const client = createIntercomClient({
         baseUrl: intercomBaseUrl('US', d.intercom.baseUrlOverride),
         token: '',

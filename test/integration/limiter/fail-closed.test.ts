@@ -1,4 +1,4 @@
-// STYLE T5: a limiter whose Redis is down denies; it never lets a call through.
+// Fail closed: a limiter whose Redis is down denies; it never lets a call through.
 import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
 import { LimiterUnavailableError, acquire, createWindowLimiter } from '../../../src/limiter/window-limiter.js';

@@ -1,4 +1,4 @@
-// The window limiter Lua script against the real Redis, with an injected clock (STYLE T3, T4).
+// The window limiter Lua script against the real Redis, with an injected clock and a prefix per test.
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {

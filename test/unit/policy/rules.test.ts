@@ -1,4 +1,4 @@
-// Table-driven rule tests (STYLE P1): per rule, actions that must pass and actions that must be refused, against
+// Table-driven rule tests (ARCHITECTURE: pure policy): per rule, actions that must pass and actions that must be refused, against
 // a view built from plain objects. No I/O.
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../../src/policy/evaluate.js';
