@@ -57,6 +57,12 @@ function layerZones() {
       });
     }
   }
+  // Test, benchmark and script code (and the workspace packages: sandboxes, testkit) never enter production src.
+  zones.push({
+    target: [...FOLDERS.map((f) => `src/${f}`), ...BASE],
+    from: ['test', 'bench', 'scripts', 'packages'],
+    message: 'Production code never imports tests, benchmarks, scripts or the sandbox/testkit packages.',
+  });
   for (const base of BASE) {
     zones.push({
       target: base,

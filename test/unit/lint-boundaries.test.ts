@@ -35,6 +35,14 @@ describe('lint: module boundaries', { timeout: 60_000 }, () => {
     expect(ids).toContain('import-x/no-restricted-paths');
   });
 
+  it('fails production code importing test support', async () => {
+    const ids = await ruleIds(
+      'src/agent/lint-probe.ts',
+      "import { TEST_REDIS_URL } from '../../test/support/env.js';\nexport const probe = TEST_REDIS_URL;\n",
+    );
+    expect(ids).toContain('import-x/no-restricted-paths');
+  });
+
   it('fails kysely outside src/db', async () => {
     const ids = await ruleIds('src/vault/lint-probe.ts', "import { sql } from 'kysely';\nexport const probe = sql;\n");
     expect(ids).toContain('no-restricted-imports');
