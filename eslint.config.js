@@ -1,17 +1,92 @@
-// Lint rules that encode our module boundaries (STYLE B1) on top of the recommended sets.
+// Lint rules that encode our module boundaries (ARCHITECTURE.md: "Layers") on top of the recommended sets.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const restrict = (patterns) => ({ paths: [], patterns });
 const driversOnlyInDb = {
-  group: ['pg', '@electric-sql/pglite', 'kysely-pglite-dialect'],
-  message: 'Only src/db talks to the database driver (STYLE B1).',
+  group: ['kysely', 'kysely/*', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/*', 'kysely-pglite-dialect'],
+  message: 'Only src/db talks to the database: ask it for a query or a helper (ARCHITECTURE.md: "Layers").',
 };
 const anthropicOnlyInModel = {
   group: ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*'],
-  message: 'Only agent/model.ts imports the Anthropic SDK (STYLE B1).',
+  message: 'Only agent/model.ts imports the Anthropic SDK (ARCHITECTURE.md: "Layers").',
   allowTypeImports: true,
 };
+
+// Import direction inside src/, highest layer first. A folder may import itself, the folders listed for it and
+// the shared base files (errors, config, logger, metrics). Anything not listed is refused. src/cli, src/deps.ts
+// and workers/ are the composition roots and may import anything; src/sandbox serves the demo, tests and
+// evals, so only the roots may import it.
+const LOWER = ['vault', 'intercom', 'limiter', 'audit', 'policy', 'db'];
+export const LAYERS = {
+  http: ['queue', 'agent', 'tools', ...LOWER],
+  sweeps: ['jobs', 'queue', 'agent', 'tools', ...LOWER],
+  jobs: ['queue', 'agent', 'tools', ...LOWER],
+  // The job catalog carries the agent's ConversationTask (agent/task.ts) and nothing else of the agent.
+  queue: ['agent/task.ts'],
+  agent: ['tools', ...LOWER],
+  tools: [...LOWER],
+  vault: ['intercom', 'limiter', 'audit', 'policy', 'db'],
+  audit: ['db'],
+  intercom: ['limiter'],
+  limiter: [],
+  // Pure rules over Intercom's conversation shapes; no I/O.
+  policy: ['intercom'],
+  // db types its JSON columns with the policy's settings types (type-only imports).
+  db: ['policy'],
+};
+const FOLDERS = Object.keys(LAYERS);
+const BASE = ['src/errors.ts', 'src/errors', 'src/config.ts', 'src/logger.ts', 'src/metrics.ts'];
+const ROOTS = ['src/cli', 'src/deps.ts', 'src/sandbox'];
+
+function layerZones() {
+  const zones = [];
+  for (const [layer, allowed] of Object.entries(LAYERS)) {
+    const allowedFolders = new Set(allowed.map((a) => a.split('/')[0]));
+    for (const other of [...FOLDERS, 'cli', 'sandbox']) {
+      if (other === layer) continue;
+      const partly = allowed.filter((a) => a.startsWith(`${other}/`));
+      if (allowedFolders.has(other) && partly.length === 0) continue;
+      zones.push({
+        target: `src/${layer}`,
+        from: `src/${other}`,
+        except: partly.map((a) => `./${a.slice(other.length + 1)}`),
+        message: `src/${layer} may not import src/${other} (ARCHITECTURE.md: "Layers").`,
+      });
+    }
+  }
+  // Test, benchmark and script code (and the workspace packages: sandboxes, testkit) never enter production src.
+  zones.push({
+    target: [...FOLDERS.map((f) => `src/${f}`), ...BASE],
+    from: ['test', 'bench', 'scripts', 'packages'],
+    message: 'Production code never imports tests, benchmarks, scripts or the sandbox/testkit packages.',
+  });
+  for (const base of BASE) {
+    zones.push({
+      target: base,
+      from: [...FOLDERS.map((f) => `src/${f}`), ...ROOTS],
+      message: 'errors, config, logger and metrics are the base every layer imports; they import no layer.',
+    });
+  }
+  return zones;
+}
+
+// Only the composition roots see the whole Deps; everything else takes the few members it uses.
+const depsZone = {
+  target: FOLDERS.map((f) => `src/${f}`),
+  from: 'src/deps.ts',
+  message: 'Only composition roots see the whole Deps (ARCHITECTURE.md: "Layers").',
+};
+// Files that still take the whole Deps, until the per-role composition roots give them narrow inputs.
+const TAKES_WHOLE_DEPS = [
+  'src/http/admin-api.ts',
+  'src/http/oauth.ts',
+  'src/http/server.ts',
+  'src/jobs/conversation-worker.ts',
+  'src/sweeps/sweep-worker.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -32,7 +107,10 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'workers/**/*.ts'],
     ignores: ['src/config.ts', 'src/cli/main.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read config, not process.env (STYLE C1).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read config, not process.env (ARCHITECTURE.md: "Layers").' },
+      ],
     },
   },
   {
@@ -43,5 +121,25 @@ export default tseslint.config(
   {
     files: ['src/agent/model.ts'],
     rules: { 'no-restricted-imports': ['error', restrict([driversOnlyInDb])] },
+  },
+  {
+    // Layer direction and cycles (runtime imports; `import type` cannot form a cycle at run time).
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones() }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: TAKES_WHOLE_DEPS,
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: [...layerZones(), depsZone] }] },
   },
 );

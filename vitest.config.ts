@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects (STYLE T1): unit does no I/O; integration talks to the real Redis and Postgres.
+// Two projects (ARCHITECTURE: tests): unit does no I/O; integration talks to the real Redis and Postgres.
 export default defineConfig({
   test: {
     projects: [

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { RateLimitedError } from '../src/errors.js';
 import { createIntercomClient, createIntercomPools, type IntercomClient } from '../src/intercom/client.js';
 import { runJob } from '../src/jobs/run-job.js';
-import { acquire, createRateLimiter, type LimitKeys } from '../src/limiter/token-bucket.js';
+import { acquire, createWindowLimiter as createRateLimiter, type LimitKeys } from '../src/limiter/window-limiter.js';
 import {
   BenchJob,
   ParentMessage,

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEFAULT_BURST_FRACTION, DEFAULT_PACE_FRACTION, windowBudget } from '../src/limiter/token-bucket.js';
+import { DEFAULT_BURST_FRACTION, DEFAULT_PACE_FRACTION, windowBudget } from '../src/limiter/window-limiter.js';
 import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
 import { budgetShare, jainIndex, percentile } from './limiter-metrics.js';
 import { WorkerMessage, type BenchJob, type ParentMessage, type WorkerConfig } from './limiter-protocol.js';

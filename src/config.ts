@@ -1,4 +1,4 @@
-// The one reader of process.env (STYLE C1): parse once into a frozen Config, errors name keys never values.
+// The one reader of process.env: parse once into a frozen Config, errors name keys never values.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 

@@ -17,7 +17,10 @@ import { requireVaultKey, type Config } from './config.js';
 import { createDb, probeDatabase, type Db } from './db/database.js';
 import { ConfigError } from './errors.js';
 import { createIntercomPools, type IntercomPools } from './intercom/client.js';
-import { createRateLimiter, type RateLimiter } from './limiter/token-bucket.js';
+import {
+  createWindowLimiter as createRateLimiter,
+  type WindowLimiter as RateLimiter,
+} from './limiter/window-limiter.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProducerRedis, createWorkerRedis, probeRedis } from './queue/connections.js';
 import { createDeadLetters, type DeadLetters } from './queue/dead-letters.js';

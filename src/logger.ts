@@ -1,4 +1,4 @@
-// One root logger per process (STYLE L1). Redaction is a backstop only: code must not log secrets at all.
+// One root logger per process; modules and jobs take child loggers. Redaction is a backstop only: code must not log secrets at all.
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';

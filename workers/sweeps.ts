@@ -1,6 +1,6 @@
 // Entry point: stale-conversation sweeps and gap recovery (per-tenant schedulers and their worker).
 import type { WorkerDeps } from '../src/deps.js';
-import { startSweeps } from '../src/jobs/sweep-worker.js';
+import { startSweeps } from '../src/sweeps/sweep-worker.js';
 import { runWorkerEntry, type StartedWorker } from '../src/cli/worker-entry.js';
 
 export async function startSweepWorker(deps: WorkerDeps): Promise<StartedWorker> {

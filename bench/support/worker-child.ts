@@ -10,7 +10,7 @@ import { startConversationWorker } from '../../src/jobs/conversation-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { createWorkerRedis } from '../../src/queue/connections.js';
 import { QUEUES } from '../../src/queue/jobs.js';
-import { createRateLimiter } from '../../src/limiter/token-bucket.js';
+import { createWindowLimiter as createRateLimiter } from '../../src/limiter/window-limiter.js';
 import { createVault } from '../../src/vault/vault.js';
 import { WorkerSpec, type WorkerReport } from './worker-protocol.js';
 

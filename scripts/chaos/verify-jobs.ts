@@ -1,7 +1,7 @@
 // After the faults: wait for the conversation queue to drain (with a deadline), then account for every accepted
 // event's job: completed (run or skipped, and why) or a dead letter with its reason; anything else is stuck or lost.
 import type { Job, Queue } from 'bullmq';
-import { failureReasonCode } from '../../src/jobs/run-job.js';
+import { failureReasonCode } from '../../src/queue/dead-letters.js';
 import { sleep } from './process-kit.js';
 
 const PENDING = ['active', 'waiting', 'delayed', 'prioritized', 'paused', 'waiting-children'] as const;

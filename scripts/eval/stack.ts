@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, migrateToLatest, type Db } from '../../src/db/database.js';
 import type { Tenant, TenantMode } from '../../src/db/schema.js';
 import { buildDeps, type Deps } from '../../src/deps.js';
-import { failureReasonCode } from '../../src/jobs/run-job.js';
+import { failureReasonCode } from '../../src/queue/dead-letters.js';
 import { createLogger } from '../../src/logger.js';
 import { createWorkerRedis, deleteKeysWithPrefix } from '../../src/queue/connections.js';
 import { QUEUES, type ConversationTask } from '../../src/queue/jobs.js';

@@ -1,8 +1,8 @@
 // The action ledger: an intent row before each Intercom write and its outcome after. Intercom writes have no
 // idempotency keys, so an intent without an outcome means "maybe landed": the gate reads back before resending.
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { newId } from '../vault/ids.js';
+import { newId } from '../db/ids.js';
+import { dbNow } from '../db/sql.js';
 
 export type LedgerStatus = 'intent' | 'done' | 'failed' | 'skipped';
 
@@ -66,7 +66,7 @@ export function createActionLedger(d: { db: Db }): ActionLedger {
     async settle(id, status, outcome) {
       await db
         .updateTable('action_ledger')
-        .set({ status, outcome: JSON.stringify(outcome ?? null), updated_at: sql<Date>`now()` })
+        .set({ status, outcome: JSON.stringify(outcome ?? null), updated_at: dbNow() })
         .where('id', '=', id)
         .execute();
     },

@@ -4,35 +4,21 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Tenant } from '../db/schema.js';
-import {
-  AppError,
-  HumanCollisionError,
-  IntercomConflictError,
-  IntercomInvalidRequestError,
-  IntercomNotFoundError,
-  MaxTurnsError,
-  ModelRefusedError,
-  RateLimitedError,
-} from '../errors.js';
+import { AppError, HumanCollisionError, MaxTurnsError, ModelRefusedError, RateLimitedError } from '../errors.js';
 import type { IntercomClient } from '../intercom/client.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import type { Metrics } from '../metrics.js';
 import { resolvePolicy, type Policy } from '../policy/settings.js';
-import type { ConversationTask } from '../queue/jobs.js';
+import type { ConversationTask } from './task.js';
 import { noteAction } from '../tools/add-note.js';
-import { buildToolset, type Toolset } from '../tools/registry.js';
-import { ToolInputError, type ToolContext } from '../tools/tool.js';
-import { bindConversation, type ConversationAccess } from './conversation-access.js';
-import type { GateRun, WriteGate } from './gate.js';
-import type { ContentBlock, ModelClient, ModelMessage, ModelRequest } from './model.js';
+import { buildToolset } from '../tools/registry.js';
+import type { ToolContext } from '../tools/tool.js';
+import { bindConversation } from './conversation-access.js';
+import type { WriteGate } from './gate.js';
+import type { ModelClient, ModelMessage, ModelRequest } from './model.js';
+import { executeTools, gateRun, MAX_REFUSALS, refuseScope, type RunScope, type ToolUse } from './tool-calls.js';
 import { renderSystemPrompt, renderTaskPrompt, type PromptTemplates } from './prompts.js';
-import {
-  articleUrlsOf,
-  REFUSAL_PREFIX,
-  refusalsInSteps,
-  runFactsFromSteps,
-  type MutableRunFacts,
-} from './run-facts.js';
+import { refusalsInSteps, runFactsFromSteps } from './run-facts.js';
 import type { RunStep, RunStore } from './run-store.js';
 import type { TeamDirectory } from './team-directory.js';
 import { estimateTokens, type TokenSpend } from './token-spend.js';
@@ -70,23 +56,6 @@ export interface RunOutcome {
 }
 
 /** Refusals in one run after which the agent stops and leaves the conversation to teammates. */
-export const MAX_REFUSALS = 3;
-
-const RECOVERABLE = [ToolInputError, IntercomNotFoundError, IntercomInvalidRequestError, IntercomConflictError];
-
-type ToolUse = Extract<ContentBlock, { type: 'tool_use' }>;
-
-interface RunScope {
-  d: LoopDeps;
-  input: RunInput;
-  runId: string;
-  policy: Policy;
-  toolset: Toolset;
-  ctx: ToolContext;
-  access: ConversationAccess;
-  steps: RunStep[];
-  actions: string[];
-}
 
 export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome> {
   const { tenant } = input;
@@ -268,18 +237,6 @@ async function endWithNote(s: RunScope, reason: string, body: string): Promise<v
   s.actions.push(`stop: ${reason}`);
 }
 
-function gateRun(s: RunScope, facts: MutableRunFacts): GateRun {
-  return {
-    runId: s.runId,
-    mode: s.input.tenant.mode,
-    sinceMs: s.input.sinceMs,
-    tool: s.ctx,
-    writer: s.access.writer,
-    facts,
-    policy: s.policy,
-  };
-}
-
 function toMessages(steps: RunStep[]): ModelMessage[] {
   return steps.flatMap((st): ModelMessage[] => {
     if (st.kind === 'prompt') return [{ role: 'user', content: st.user }];
@@ -290,90 +247,3 @@ function toMessages(steps: RunStep[]): ModelMessage[] {
     return [{ role: 'user', content: st.content }];
   });
 }
-
-async function refuseScope(s: RunScope, names: string[]): Promise<void> {
-  s.d.metrics.toolCalls.inc({ tool: 'out_of_scope', outcome: 'refused' }, names.length);
-  s.d.metrics.policyRefusals.inc({ rule: 'scope.tool' }, names.length);
-  await s.d.audit.record({
-    tenantId: s.input.tenant.id,
-    conversationId: s.input.conversation.id,
-    runId: s.runId,
-    action: 'tool.out_of_scope',
-    outcome: 'refused',
-    details: { rule: 'scope.tool', tools: names },
-  });
-}
-
-async function executeTools(s: RunScope, uses: ToolUse[]): Promise<{ content: ContentBlock[]; endsRun: boolean }> {
-  const { d, ctx } = s;
-  const facts = runFactsFromSteps(s.steps, s.input.task);
-  let refusals = refusalsInSteps(s.steps).length;
-  const content: ContentBlock[] = [];
-  let endsRun = false;
-  for (const use of uses) {
-    const tool = s.toolset.get(use.name);
-    if (!tool) throw new Error(`tool ${use.name} vanished from the toolset`);
-    // Every tool_use needs a result; once the run is over its refusal limit, the rest are not run.
-    if (refusals >= MAX_REFUSALS) {
-      content.push(errorResult(use.id, 'not run: the run stopped after repeated policy refusals'));
-      continue;
-    }
-    const parsed = tool.input.safeParse(use.input);
-    if (!parsed.success) {
-      // Arguments outside the tool's schema (an extra conversation_id, a 1 MB body) are refused like any
-      // policy rule: audited, counted, and returned so the model can fix them.
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      refusals += 1;
-      d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'invalid_input' });
-      d.metrics.policyRefusals.inc({ rule: 'scope.input' });
-      await d.audit.record({
-        tenantId: ctx.tenantId,
-        conversationId: ctx.conversationId,
-        runId: s.runId,
-        action: 'policy.refused',
-        outcome: 'refused',
-        details: { tool: tool.name, rule: 'scope.input', reason: issues.slice(0, 300) },
-      });
-      content.push(errorResult(use.id, `${REFUSAL_PREFIX} (scope.input): invalid input: ${issues}`));
-      continue;
-    }
-    try {
-      if (tool.kind === 'read') {
-        const out = await tool.run(ctx, parsed.data);
-        if (tool.name === 'search_help_center') facts.articleUrls.push(...articleUrlsOf(out));
-        d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'ok' });
-        content.push({ type: 'tool_result', tool_use_id: use.id, content: JSON.stringify(out).slice(0, 8_000) });
-        continue;
-      }
-      const planned = await tool.plan(ctx, parsed.data);
-      const res = await d.gate.execute(gateRun(s, facts), { toolName: tool.name, toolUseId: use.id, actions: planned });
-      const done = res.results.map((r) => r.key);
-      s.actions.push(...planned.filter((a) => done.includes(a.key)).map((a) => `${tool.name}: ${a.describe}`));
-      if (res.refused) {
-        refusals += 1;
-        content.push(errorResult(use.id, `${REFUSAL_PREFIX} (${res.refused.rule}): ${res.refused.reason}`));
-        continue;
-      }
-      if (tool.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input)
-        facts.triageCategory = String(use.input.category);
-      content.push({
-        type: 'tool_result',
-        tool_use_id: use.id,
-        content: JSON.stringify({ ok: true, results: res.results.map((r) => r.status) }),
-      });
-      if (tool.endsRun) endsRun = true;
-    } catch (err) {
-      if (!RECOVERABLE.some((E) => err instanceof E)) throw err;
-      d.metrics.toolCalls.inc({ tool: tool.name, outcome: 'error' });
-      content.push(errorResult(use.id, err instanceof Error ? err.message : 'tool failed'));
-    }
-  }
-  return { content, endsRun };
-}
-
-const errorResult = (id: string, message: string): ContentBlock => ({
-  type: 'tool_result',
-  tool_use_id: id,
-  content: message,
-  is_error: true,
-});

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Tenant, TenantMode } from '../db/schema.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
-import type { ConversationTask } from '../queue/jobs.js';
+import type { ConversationTask } from './task.js';
 
 export interface PromptTemplates {
   system: string;

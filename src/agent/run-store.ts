@@ -1,9 +1,9 @@
 // Durable runs: one agent_runs row per job, and every model response and tool result stored as a step, so a
 // retried or replayed job resumes from its last step instead of asking the model again.
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { addTo, dbNow } from '../db/sql.js';
 import type { AgentRun } from '../db/schema.js';
-import { newId } from '../vault/ids.js';
+import { newId } from '../db/ids.js';
 import type { ContentBlock, ModelUsage } from './model.js';
 
 export type RunStep =
@@ -79,10 +79,10 @@ export function createRunStore(d: { db: Db }): RunStore {
       await db
         .updateTable('agent_runs')
         .set({
-          turns: sql`turns + 1`,
-          input_tokens: sql`input_tokens + ${u.inputTokens}`,
-          output_tokens: sql`output_tokens + ${u.outputTokens}`,
-          cached_tokens: sql`cached_tokens + ${u.cacheReadTokens}`,
+          turns: addTo('turns', 1),
+          input_tokens: addTo('input_tokens', u.inputTokens),
+          output_tokens: addTo('output_tokens', u.outputTokens),
+          cached_tokens: addTo('cached_tokens', u.cacheReadTokens),
         })
         .where('id', '=', runId)
         .execute();
@@ -90,7 +90,7 @@ export function createRunStore(d: { db: Db }): RunStore {
     async finish(runId, status, stopReason, errorCode) {
       await db
         .updateTable('agent_runs')
-        .set({ status, stop_reason: stopReason, error_code: errorCode ?? null, finished_at: sql<Date>`now()` })
+        .set({ status, stop_reason: stopReason, error_code: errorCode ?? null, finished_at: dbNow() })
         .where('id', '=', runId)
         .execute();
     },

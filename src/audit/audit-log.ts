@@ -1,9 +1,9 @@
 // Append-only audit trail, hash-chained per tenant so edits and deletions are detectable: in the middle and at
 // the front by the chain and its retention checkpoints, at the end against a head stored outside the database.
 // Rows are never updated; `details` must never hold secrets or message bodies beyond what an operator needs.
-import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { AuditEvent, Database } from '../db/schema.js';
+import type { AuditEvent } from '../db/schema.js';
+import { lockForTransaction, type DbTransaction } from '../db/sql.js';
 import {
   GENESIS,
   checkChain,
@@ -77,8 +77,7 @@ async function lastRow(db: Executor, tenantId: string): Promise<ChainLink | unde
 }
 
 // Serialise writers (and the pruner) of one tenant's chain; other tenants are not blocked.
-const lockChain = (trx: Transaction<Database>, tenantId: string) =>
-  sql`select pg_advisory_xact_lock(hashtext(${`audit:${tenantId}`}))`.execute(trx);
+const lockChain = (trx: DbTransaction, tenantId: string) => lockForTransaction(trx, `audit:${tenantId}`);
 
 const toChainRow = (r: AuditEvent): ChainRow => ({ ...r, seq: String(r.seq) });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The deskpilot command line: process roles, operator commands, the sandboxes and the demo.
-// The one entry point that reads process.env (STYLE C1) and turns errors into exit codes.
+// The one entry point that reads process.env (and hands config.ts the values) and turns errors into exit codes.
 import { CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.js';

@@ -6,7 +6,8 @@ import type { Deps } from '../deps.js';
 import { UsageError, describeCause } from '../errors.js';
 import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
-import { AllowedTools, TenantSettingsInput } from '../vault/tenant-settings.js';
+import { ALL_TOOLS } from '../tools/registry.js';
+import { allowedToolsSchema, TenantSettingsInput } from '../vault/tenant-settings.js';
 import type { CliContext } from './context.js';
 import { issuesLine } from './parse.js';
 
@@ -155,6 +156,8 @@ export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext
     `tenant ${t.id}: mode ${t.mode}; tools ${t.allowed_tools.join(', ')}; teams ${(t.settings.teams ?? []).map((x) => x.name).join(', ') || '(from Intercom)'}`,
   );
 }
+
+const AllowedTools = allowedToolsSchema(ALL_TOOLS.map((t) => t.name));
 
 function parseTools(list: string): string[] {
   const r = AllowedTools.safeParse(

@@ -1,4 +1,4 @@
-// The only owner of database drivers (STYLE B1): PostgreSQL through pg, or embedded PGlite when no URL is set.
+// The only owner of database drivers (ARCHITECTURE: Layers): PostgreSQL through pg, or embedded PGlite when no URL is set.
 import { mkdirSync } from 'node:fs';
 import { Kysely, Migrator, PostgresDialect, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';

@@ -1,12 +1,13 @@
 // Table types for Kysely. Columns mirror the frozen migrations in ./migrations.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { PolicySettings } from '../policy/settings.js';
+// The JSON columns are typed by the pure policy module, the one app module db may import (types only).
+import type { PolicySettings, TenantMode } from '../policy/settings.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string, string>;
 
-export type TenantMode = 'shadow' | 'assist' | 'autonomous';
+export type { TenantMode };
 export type ConnectionStatus = 'active' | 'revoked' | 'disconnected';
 
 export interface TenantSettings {
@@ -15,7 +16,7 @@ export interface TenantSettings {
   admins?: Array<{ name: string; id: string }>;
   policies?: string[];
   handoffTeamId?: string;
-  /** Stale sweeps (jobs/sweep-policy.ts has the defaults): abandonMs 0 turns abandonment off. */
+  /** Stale sweeps (sweeps/sweep-policy.ts has the defaults): abandonMs 0 turns abandonment off. */
   sweeps?: {
     intervalMs?: number;
     waitingMs?: number;

@@ -1,4 +1,4 @@
-// The one place an Intercom HTTP failure becomes a typed error (FACTS §5, HR). Messages carry the operation,
+// The one place an Intercom HTTP failure becomes a typed error (ARCHITECTURE: Intercom facts). Messages carry the operation,
 // the status and Intercom's own error code/message only: never the token, never a response body.
 import {
   CredentialRevokedError,

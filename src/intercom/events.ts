@@ -1,4 +1,4 @@
-// Webhook envelope schemas (FACTS §3). Loose on purpose: Intercom adds fields, and the payload's item shape
+// Webhook envelope schemas (ARCHITECTURE: Intercom facts). Loose on purpose: Intercom adds fields, and the payload's item shape
 // follows the app's API version, so we validate only what routing needs and fetch the conversation fresh.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// Intercom's regional REST hosts (FACTS §2). The workspace's region pins the host; an operator override
+// Intercom's regional REST hosts (ARCHITECTURE: Intercom facts). The workspace's region pins the host; an operator override
 // (INTERCOM_BASE_URL, e.g. the sandbox) wins over every region.
 export type IntercomRegion = 'US' | 'EU' | 'AU';
 

@@ -1,4 +1,4 @@
-// Intercom's search DSL (FACTS §4): a filter {field, operator, value} or a group {operator: AND|OR, value: [...]}.
+// Intercom's search DSL (ARCHITECTURE: Intercom facts): a filter {field, operator, value} or a group {operator: AND|OR, value: [...]}.
 // The OpenAPI schema only admits groups whose members are all filters or all groups, so mixed groups are
 // rewritten into that shape without changing their meaning or adding nesting depth.
 export type SearchOperator = '=' | '!=' | 'IN' | 'NIN' | '>' | '<' | '>=' | '<=' | '~' | '!~' | '^' | '$';

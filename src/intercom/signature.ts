@@ -1,4 +1,4 @@
-// X-Hub-Signature verification: HMAC-SHA1 of the raw body keyed by the app's client secret (FACTS §3).
+// X-Hub-Signature verification: HMAC-SHA1 of the raw body keyed by the app's client secret, as Intercom signs webhooks.
 // Pure and total: returns a result, never throws, never compares with ===.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

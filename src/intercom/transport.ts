@@ -1,5 +1,5 @@
 // One HTTP exchange with Intercom: limiter hook, headers, timeouts, abort, rate-limit feedback, error mapping
-// and zod parsing. It never retries (STYLE E5: BullMQ owns retries) and never puts the token in an error.
+// and zod parsing. It never retries (BullMQ owns retries: ARCHITECTURE: one layer retries) and never puts the token in an error.
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { CredentialRevokedError, IntercomTransientError } from '../errors.js';

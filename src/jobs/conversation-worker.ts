@@ -6,7 +6,7 @@ import { ConversationEventJob, QUEUES } from '../queue/jobs.js';
 import { createRedisClock } from '../queue/redis-clock.js';
 import { createConversationLock } from './conversation-lock.js';
 import { createConversationProcessor } from './handle-conversation-event.js';
-import { failureReasonCode } from './run-job.js';
+import { failureReasonCode } from '../queue/dead-letters.js';
 
 export interface ConversationWorkerOptions {
   concurrency?: number;

@@ -7,7 +7,7 @@ import { InvalidJobError, RateLimitedError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import { ConversationEventJob } from '../queue/jobs.js';
 import type { RedisClock } from '../queue/redis-clock.js';
-import { parts } from '../tools/conversation-facts.js';
+import { parts } from '../intercom/conversation-facts.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import type { ConversationLock } from './conversation-lock.js';

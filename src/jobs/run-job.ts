@@ -1,16 +1,7 @@
-// The one place that maps our typed errors to BullMQ outcomes (STYLE §4), and logs each failure once.
+// The one place that maps our typed errors to BullMQ outcomes (ARCHITECTURE: typed errors, classified once), and logs each failure once.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { AppError, RateLimitedError } from '../errors.js';
-
-/** Failed jobs carry `<code>: <message>`; the code before the colon is the dead-letter reason. */
-export function failureReasonCode(failedReason: string | undefined): string {
-  const m = /^([a-z_]+):/.exec(failedReason ?? '');
-  if (m?.[1]) return m[1];
-  // BullMQ's own verdicts: a job whose worker died (or lost its lock) too many times.
-  if (/stalled more than allowable limit|lock/i.test(failedReason ?? '')) return 'stalled';
-  return 'internal_error';
-}
 
 export async function runJob<T>(
   job: Job,

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { RateLimitedError } from '../errors.js';
 import type { Limits } from './limits.js';
 import type { CallPriority } from './priority.js';
-import type { LimitKeys, RateLimiter } from './types.js';
+import type { LimitKeys, WindowLimiter } from './types.js';
 
 export interface AcquireOptions {
   priority: CallPriority;
@@ -21,7 +21,7 @@ const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => 
   await delay(ms, undefined, signal ? { signal } : {});
 };
 
-export async function acquire(limiter: RateLimiter, keys: LimitKeys, opts: AcquireOptions): Promise<void> {
+export async function acquire(limiter: WindowLimiter, keys: LimitKeys, opts: AcquireOptions): Promise<void> {
   const sleep = opts.sleep ?? defaultSleep;
   let waitedMs = 0;
   for (;;) {

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 
 /**
- * The limiter could not reach Redis, so no call may go out (STYLE E3: fail closed). Retryable: BullMQ's
+ * The limiter could not reach Redis, so no call may go out (fail closed: a call we cannot count could overrun Intercom's budget). Retryable: BullMQ's
  * backoff owns the retry. Kept beside the limiter because src/errors.ts belongs to the foundation.
  */
 export class LimiterUnavailableError extends AppError {

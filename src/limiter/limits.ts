@@ -1,4 +1,4 @@
-// Intercom's published budgets and how a per-minute limit becomes a per-window budget (FACTS §6).
+// Intercom's published budgets and how a per-minute limit becomes a per-window budget (ARCHITECTURE: Intercom facts).
 import type { CallPriority } from './priority.js';
 
 export interface Limits {

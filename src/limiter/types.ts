@@ -28,7 +28,7 @@ export interface RateLimitInfo {
   scope?: LimitScope;
 }
 
-export interface RateLimiter {
+export interface WindowLimiter {
   /** Atomically take `cost` tokens from both the app and the workspace bucket, or neither. */
   take(keys: LimitKeys, opts?: TakeOptions): Promise<TakeResult>;
   /** Header feedback after each Intercom response: if Intercom says fewer remain than we think, believe Intercom. */

@@ -1,7 +1,7 @@
 // Rules on what an action does rather than what it says: scope, volume, close conditions, tag taxonomy,
 // routing and snooze length.
-import { isCustomerVisible, type ActionSpec } from '../tools/actions.js';
-import { parts } from '../tools/conversation-facts.js';
+import { isCustomerVisible, type ActionSpec } from './actions.js';
+import { parts } from '../intercom/conversation-facts.js';
 import { inTaxonomy } from './taxonomy.js';
 import { allow, deny, type PolicyView, type Rule } from './view.js';
 

@@ -1,7 +1,7 @@
 // Plain-text readings of a conversation for the rules: what the customer wrote, what teammates noted privately,
 // and word runs (shingles) for "a long shared run of words" comparisons.
 import type { IntercomConversation } from '../intercom/schemas.js';
-import { normaliseBody, parts } from '../tools/conversation-facts.js';
+import { normaliseBody, parts } from '../intercom/conversation-facts.js';
 
 const CUSTOMER = new Set(['user', 'lead', 'contact']);
 

@@ -1,6 +1,6 @@
 // Runs every rule against one proposed action; the first denial wins. The order puts the cheap, structural
 // rules first so the reason a model gets back is the most basic thing to fix.
-import type { ActionSpec } from '../tools/actions.js';
+import type { ActionSpec } from './actions.js';
 import { assign, close, scope, snooze, tags, volume } from './actions-rules.js';
 import { leaks } from './leaks.js';
 import { links } from './links.js';

@@ -1,6 +1,6 @@
 // leaks.*: customer-visible text must not carry private notes, the contact's stored data (unless the customer
 // wrote it here), secret-shaped strings, internal ids, or a recognizable span of the system prompt.
-import { customerText, type ActionSpec } from '../tools/actions.js';
+import { customerText, type ActionSpec } from './actions.js';
 import { containsToken, customerWritten, privateNotes, sharesRun } from './conversation-text.js';
 import { findSecretShape } from './secrets.js';
 import { allow, deny, type PolicyView, type Rule, type Verdict } from './view.js';

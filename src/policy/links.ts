@@ -1,6 +1,6 @@
 // links.*: customer-visible text may carry only https links on allowed hosts, and a cited article must be one
 // this run's Help Center search returned. Allowed hosts: the configured list plus the hosts of those articles.
-import { customerText, type ActionSpec } from '../tools/actions.js';
+import { customerText, type ActionSpec } from './actions.js';
 import { allow, deny, type PolicyView, type Rule } from './view.js';
 
 // Schemes that run code or smuggle content, wherever they appear (href attributes, markdown links, bare text);

@@ -1,7 +1,6 @@
 // The per-tenant policy settings (tenant settings key `policy`) and their safe defaults. The write gate enforces
 // the resolved policy on every action in every mode; the prompt only describes it.
 import { z } from 'zod';
-import type { TenantSettings } from '../db/schema.js';
 import { DEFAULT_TAG_PATTERNS } from './taxonomy.js';
 
 const Hostname = z
@@ -26,6 +25,9 @@ export const PolicySettingsInput = z.strictObject({
 });
 export type PolicySettings = z.infer<typeof PolicySettingsInput>;
 
+/** How much the agent may do on its own; assist mode holds customer-visible actions for a teammate. */
+export type TenantMode = 'shadow' | 'assist' | 'autonomous';
+
 export interface Policy {
   /** Hosts customer-visible links may point at, besides the Help Center hosts this run's search returned. */
   allowedHosts: readonly string[];
@@ -47,7 +49,8 @@ export const POLICY_DEFAULTS = {
   dailyTokens: 5_000_000,
 } as const;
 
-export function resolvePolicy(settings: TenantSettings): Policy {
+/** Takes the tenant's settings (db/schema.ts `TenantSettings`); only the `policy` key matters here. */
+export function resolvePolicy(settings: { policy?: PolicySettings | undefined }): Policy {
   const p = settings.policy ?? {};
   return {
     allowedHosts: (p.links?.allowedHosts ?? []).map((h) => h.toLowerCase()),

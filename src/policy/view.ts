@@ -1,9 +1,8 @@
 // What a policy rule may look at: the proposed action and this read-only view, collected by the gate in one
-// place. Rules are pure functions of the two (STYLE P1), so they are tested as tables without I/O.
-import type { TenantMode } from '../db/schema.js';
+// place. Rules are pure functions of the two, so they are tested as tables without I/O.
 import type { IntercomContact, IntercomConversation } from '../intercom/schemas.js';
-import type { ActionSpec } from '../tools/actions.js';
-import type { Policy } from './settings.js';
+import type { ActionSpec } from './actions.js';
+import type { Policy, TenantMode } from './settings.js';
 
 export type RuleId =
   | 'scope.tool'

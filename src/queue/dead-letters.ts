@@ -2,7 +2,18 @@
 // reason is the error code before the colon in failedReason. Replay moves them back to waiting with the same
 // job id, so the run resumes from its stored steps and the action ledger keeps side effects exactly-once.
 import type { Job, Queue } from 'bullmq';
-import { failureReasonCode } from '../jobs/run-job.js';
+
+/**
+ * Failed jobs carry `<code>: <message>` (jobs/run-job.ts writes it); the code before the colon is the
+ * dead-letter reason.
+ */
+export function failureReasonCode(failedReason: string | undefined): string {
+  const m = /^([a-z_]+):/.exec(failedReason ?? '');
+  if (m?.[1]) return m[1];
+  // BullMQ's own verdicts: a job whose worker died (or lost its lock) too many times.
+  if (/stalled more than allowable limit|lock/i.test(failedReason ?? '')) return 'stalled';
+  return 'internal_error';
+}
 
 export interface DeadLetter {
   queue: string;

@@ -1,6 +1,7 @@
-// The job catalog: queue names, job names and zod payloads. Payloads carry ids only, never secrets (STYLE B3):
+// The job catalog: queue names, job names and zod payloads. Payloads carry ids only, never secrets:
 // BullMQ stores job data in clear text in Redis.
 import { z } from 'zod';
+import { ConversationTask } from '../agent/task.js';
 
 export const QUEUES = {
   conversations: 'conversation-events',
@@ -19,8 +20,8 @@ export const JOB = {
 
 const id = z.string().min(1).max(128);
 
-export const ConversationTask = z.enum(['new_message', 'follow_up', 'reroute', 'abandoned', 'recover']);
-export type ConversationTask = z.infer<typeof ConversationTask>;
+// What the run is asked to do is the agent's vocabulary; the catalog carries it and re-exports it for producers.
+export { ConversationTask };
 
 export const ConversationEventJob = z.strictObject({
   tenantId: id,
@@ -37,7 +38,7 @@ export const ConversationEventJob = z.strictObject({
 });
 export type ConversationEventJob = z.infer<typeof ConversationEventJob>;
 
-/** BullMQ rejects integer-looking ids and ids with ':' (STYLE §3); keep ids readable and bounded. */
+/** BullMQ rejects integer-looking ids and ids with ':'; keep ids readable and bounded. */
 export function jobIdFor(kind: 'evt' | 'sweep' | 'rec', raw: string): string {
   return `${kind}_${raw.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 160)}`;
 }

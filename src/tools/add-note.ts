@@ -1,7 +1,7 @@
 // Private note for teammates; customers never see it.
 import { z } from 'zod';
-import { isCustomerVisible } from './actions.js';
-import { hasPartByAdmin } from './conversation-facts.js';
+import { isCustomerVisible } from '../policy/actions.js';
+import { hasPartByAdmin } from '../intercom/conversation-facts.js';
 import { defineTool, type WriteAction } from './tool.js';
 
 export function noteAction(key: string, body: string): WriteAction {

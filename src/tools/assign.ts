@@ -1,6 +1,6 @@
 // Route the conversation to a team or teammate from the routing table (or the workspace's teams without one).
 import { z } from 'zod';
-import { isCustomerVisible } from './actions.js';
+import { isCustomerVisible } from '../policy/actions.js';
 import { defineTool, ToolInputError, type WriteAction } from './tool.js';
 import { resolveAdmin, resolveTeam } from './routing.js';
 

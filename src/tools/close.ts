@@ -1,10 +1,10 @@
 // Close with a stated reason; the policy decides whether the conversation supports that reason.
 import { z } from 'zod';
-import { isCustomerVisible } from './actions.js';
-import { CLOSE_REASONS } from './close-reasons.js';
+import { isCustomerVisible } from '../policy/actions.js';
+import { CLOSE_REASONS } from '../policy/close-reasons.js';
 import { defineTool } from './tool.js';
 
-export { CLOSE_REASONS } from './close-reasons.js';
+export { CLOSE_REASONS } from '../policy/close-reasons.js';
 
 export const closeTool = defineTool({
   kind: 'write',

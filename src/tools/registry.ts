@@ -1,9 +1,9 @@
-// Builds a tenant's tool set from its allowed tools and autonomy mode (STYLE B4): the model is offered only
+// Builds a tenant's tool set from its allowed tools and autonomy mode: the model is offered only
 // these. `assist` removes tools that can produce a customer-visible action (actions.ts decides which kinds are);
 // `shadow` keeps them but the gate turns every write into a note. The gate enforces both again per action.
 import { z } from 'zod';
 import type { TenantMode } from '../db/schema.js';
-import { isCustomerVisible } from './actions.js';
+import { isCustomerVisible } from '../policy/actions.js';
 import { addNoteTool } from './add-note.js';
 import { assignTool } from './assign.js';
 import { closeTool } from './close.js';

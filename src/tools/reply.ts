@@ -1,8 +1,8 @@
 // Public reply to the customer. Grounded answers cite the Help Center article they used; the policy checks that
 // the article came from this run's search and that every link points at an allowed host.
 import { z } from 'zod';
-import { isCustomerVisible } from './actions.js';
-import { hasPartByAdmin } from './conversation-facts.js';
+import { isCustomerVisible } from '../policy/actions.js';
+import { hasPartByAdmin } from '../intercom/conversation-facts.js';
 import { defineTool } from './tool.js';
 
 export const replyTool = defineTool({

@@ -1,6 +1,6 @@
 // Snooze for a number of hours, e.g. while waiting for the customer. The policy caps how long.
 import { z } from 'zod';
-import { isCustomerVisible } from './actions.js';
+import { isCustomerVisible } from '../policy/actions.js';
 import { defineTool, ToolInputError } from './tool.js';
 
 const MAX_SNOOZE_HOURS = 24 * 30;

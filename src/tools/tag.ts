@@ -1,8 +1,8 @@
 // Attach or detach a tag by name. A tag the workspace lacks is created by its own gated write first, so the
 // policy sees (and shadow mode only describes) every tag creation.
 import { z } from 'zod';
-import { isCustomerVisible } from './actions.js';
-import { hasTag, hasTagNamed } from './conversation-facts.js';
+import { isCustomerVisible } from '../policy/actions.js';
+import { hasTag, hasTagNamed } from '../intercom/conversation-facts.js';
 import { findTag } from './routing.js';
 import { defineTool, ToolInputError, type ToolContext, type WriteAction } from './tool.js';
 

@@ -10,7 +10,7 @@ import type {
   IntercomTag,
   IntercomTeam,
 } from '../intercom/schemas.js';
-import type { ActionKind, ActionSpec } from './actions.js';
+import type { ActionKind, ActionSpec } from '../policy/actions.js';
 
 /** The read-only view `plan()` and read tools get: no write methods, and no way to name another conversation. */
 export interface ConversationReader {

@@ -1,18 +1,26 @@
 // The one way a tenant gets a (new) credential, for the CLI and the OAuth callback alike: verify and store it
 // (connectTenant), then replay the jobs that were parked because the old credential was revoked, oldest first.
 import type { AuditLog } from '../audit/audit-log.js';
-import type { DeadLetters } from '../queue/dead-letters.js';
 import { connectTenant } from './connect.js';
 import type { ConnectionInfo, ConnectionStore } from './connection-store.js';
 import type { TenantStore } from './tenant-store.js';
 import type { Vault } from './vault.js';
+
+/** The one thing this needs from the dead-letter queue (queue/dead-letters.ts implements it). */
+export interface ParkedJobs {
+  /** Move the tenant's jobs parked for `reason` back to waiting, oldest first. */
+  replay(filter: { tenantId: string; reason: string }): Promise<{
+    replayed: Array<{ jobId: string }>;
+    skipped: Array<{ jobId: string; why: string }>;
+  }>;
+}
 
 export interface ConnectAndResumeDeps {
   vault: Vault;
   tenants: TenantStore;
   connections: ConnectionStore;
   audit: AuditLog;
-  deadLetters: Pick<DeadLetters, 'replay'>;
+  deadLetters: ParkedJobs;
 }
 
 export interface ConnectAndResumeResult {

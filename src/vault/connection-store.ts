@@ -1,10 +1,10 @@
 // Intercom connections: the sealed access token plus who/where it acts as. Status transitions are
 // conditional updates, so concurrent revokers agree on who revoked first.
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Connection } from '../db/schema.js';
 import type { Cipher } from './cipher.js';
-import { newId } from './ids.js';
+import { newId } from '../db/ids.js';
+import { dbNow } from '../db/sql.js';
 import { rewrapRows, type RewrapReport } from './rewrap.js';
 
 export interface NewConnection {
@@ -62,7 +62,7 @@ export function createConnectionStore(d: { db: Db; cipher: Cipher }): Connection
       return db.transaction().execute(async (trx) => {
         await trx
           .updateTable('connections')
-          .set({ status: 'disconnected', updated_at: sql<Date>`now()` })
+          .set({ status: 'disconnected', updated_at: dbNow() })
           .where('tenant_id', '=', input.tenantId)
           .where('status', '=', 'active')
           .execute();

@@ -2,9 +2,7 @@
 // policies, sweeps, limits), validated before it reaches the database.
 import { z } from 'zod';
 import { PolicySettingsInput } from '../policy/settings.js';
-import { ALL_TOOLS } from '../tools/registry.js';
 
-const toolNames = ALL_TOOLS.map((t) => t.name);
 const positiveMs = z.number().int().min(0);
 
 export const TenantSettingsInput = z.strictObject({
@@ -40,9 +38,12 @@ export const TenantSettingsInput = z.strictObject({
   policy: PolicySettingsInput.optional(),
 });
 
-export const AllowedTools = z
-  .array(z.string())
-  .min(1)
-  .refine((names) => names.every((n) => toolNames.includes(n)), {
-    message: `tools must be among: ${toolNames.join(', ')}`,
-  });
+/** A tenant's allowed tools, checked against the tool names the caller knows (tools/registry.ts owns them). */
+export function allowedToolsSchema(toolNames: readonly string[]) {
+  return z
+    .array(z.string())
+    .min(1)
+    .refine((names) => names.every((n) => toolNames.includes(n)), {
+      message: `tools must be among: ${toolNames.join(', ')}`,
+    });
+}

@@ -1,10 +1,10 @@
 // Tenants and Intercom apps in Postgres. Secrets are sealed by the cipher before they reach a row.
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { IntercomApp, Tenant, TenantMode, TenantSettings } from '../db/schema.js';
 import { DecryptError, TenantNotFoundError } from '../errors.js';
 import type { Cipher } from './cipher.js';
-import { newId } from './ids.js';
+import { newId } from '../db/ids.js';
+import { dbNow } from '../db/sql.js';
 import { rewrapRows, safeKeyId, type RewrapReport } from './rewrap.js';
 
 export const DEFAULT_TOOLS = [
@@ -144,7 +144,7 @@ export function createTenantStore(d: { db: Db; cipher: Cipher }): TenantStore {
           ...(patch.allowedTools ? { allowed_tools: JSON.stringify(patch.allowedTools) } : {}),
           ...(patch.settings ? { settings: JSON.stringify(patch.settings) } : {}),
           ...(patch.status ? { status: patch.status } : {}),
-          updated_at: sql<Date>`now()`,
+          updated_at: dbNow(),
         })
         .where('id', '=', tenantId)
         .returningAll()

@@ -1,12 +1,12 @@
 // The vault hands out tenant-scoped Intercom clients: token decrypted here, limiter and revocation wired in.
-// Plaintext tokens never leave this module and the client it builds (STYLE B3).
+// Plaintext tokens never leave this module and the client it builds (ARCHITECTURE: secrets stay in the vault).
 import type { Logger } from 'pino';
 import { CredentialRevokedError, TenantDisconnectedError } from '../errors.js';
 import type { Tenant } from '../db/schema.js';
 import { createIntercomClient, type IntercomClient, type IntercomPools } from '../intercom/client.js';
 import { intercomBaseUrl } from '../intercom/regions.js';
 import type { IntercomMe } from '../intercom/schemas.js';
-import { acquire, type RateLimiter } from '../limiter/token-bucket.js';
+import { acquire, type WindowLimiter } from '../limiter/window-limiter.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ConnectionInfo, ConnectionStore } from './connection-store.js';
 import type { RevocationBus } from './revocation-bus.js';
@@ -31,7 +31,7 @@ export interface VaultDeps {
   bus: RevocationBus;
   audit: AuditLog;
   intercom: IntercomSettings;
-  limiter?: { limiter: RateLimiter; maxWaitMs: number };
+  limiter?: { limiter: WindowLimiter; maxWaitMs: number };
   logger: Logger;
   now?: () => Date;
   onIntercomResponse?: (info: { operation: string; status: number; durationMs: number }) => void;
@@ -128,7 +128,7 @@ export function createVault(d: VaultDeps): Vault {
       return client.getMe();
     },
     async exchangeCode(input) {
-      // The token endpoint lives on the US API host for every region (FACTS §7); the sandbox overrides it.
+      // The token endpoint lives on the US API host for every region (ARCHITECTURE: Intercom facts); the sandbox overrides it.
       const client = createIntercomClient({
         baseUrl: intercomBaseUrl('US', d.intercom.baseUrlOverride),
         token: '',

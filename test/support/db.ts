@@ -1,4 +1,4 @@
-// Per-file Postgres isolation (STYLE T3): a fresh schema, migrated, dropped at the end.
+// Per-file Postgres isolation (ARCHITECTURE: tests): a fresh schema, migrated, dropped at the end.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createDb, migrateToLatest, type Db } from '../../src/db/database.js';

@@ -1,4 +1,4 @@
-// Per-test Redis isolation (STYLE T3): a unique prefix for BullMQ and our own keys, deleted afterwards.
+// Per-test Redis isolation (ARCHITECTURE: tests): a unique prefix for BullMQ and our own keys, deleted afterwards.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from './env.js';

@@ -1,4 +1,4 @@
-// Frozen: never edit after merge (STYLE B4). Runs unchanged on PostgreSQL and PGlite.
+// Frozen: never edit after merge (ARCHITECTURE: frozen migrations). Runs unchanged on PostgreSQL and PGlite.
 import { sql, type Kysely } from 'kysely';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are typed against no app schema on purpose

@@ -1,4 +1,4 @@
-// Frozen: never edit after merge (STYLE B4). Runs unchanged on PostgreSQL and PGlite.
+// Frozen: never edit after merge (ARCHITECTURE: frozen migrations). Runs unchanged on PostgreSQL and PGlite.
 // Retention deletes the oldest audit rows; a checkpoint keeps the seq and hash of the last row it deleted, so
 // the first remaining row's prev_hash can still be checked and deleting rows at the front stays detectable.
 // Append-only: one row per prune that removed something; the newest (highest seq) is the one that counts.

@@ -1,4 +1,4 @@
-// Frozen: never edit after merge (STYLE B4). The reply-volume policy counts a conversation's recent replies.
+// Frozen: never edit after merge (ARCHITECTURE: frozen migrations). The reply-volume policy counts a conversation's recent replies.
 import type { Kysely } from 'kysely';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are typed against no app schema on purpose

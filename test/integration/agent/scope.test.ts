@@ -1,4 +1,4 @@
-// Scope is fail-closed (STYLE E3, T5): a tool the tenant did not grant is never offered, and a tool_use for it
+// Scope is fail-closed (ARCHITECTURE: fail closed): a tool the tenant did not grant is never offered, and a tool_use for it
 // anyway is refused, audited and ends the run without any write.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { endTurn, playbook, ScriptedModel, startAgentHarness, toolUse, type AgentHarness } from './support.js';

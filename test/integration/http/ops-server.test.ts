@@ -1,4 +1,4 @@
-// Issue 12 §10: a `work` process without the receiver still serves /healthz, /readyz and /metrics on its own
+// A `work` process without the receiver still serves /healthz, /readyz and /metrics on its own
 // listener, so the counters only workers move (dead letters, revocations, tool calls, tokens) can be scraped,
 // and its readiness covers what it uses: Redis, Postgres, running workers, tokens it can open.
 import { randomBytes } from 'node:crypto';

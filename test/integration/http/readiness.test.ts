@@ -1,4 +1,4 @@
-// Issue 12 §4 and §9: an app secret this process cannot open stops only its own tenants (503 for them, logged
+// An app secret this process cannot open stops only its own tenants (503 for them, logged
 // once, counted, shown in /readyz); /readyz fails when none opens, and its hint says which key is missing.
 // Unauthenticated, it shows counts only.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The receiver's contract (issue 2 §4): every failure path answers the right status and enqueues nothing;
+// The receiver's contract: every failure path answers the right status and enqueues nothing;
 // redeliveries are one job; signed events we will not process are acknowledged and dropped.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

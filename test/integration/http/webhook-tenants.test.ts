@@ -1,4 +1,4 @@
-// Issue 12 §3: the receiver's lookups cost the same whatever a forgery claims. An unknown workspace reads no
+// The receiver's lookups cost the same whatever a forgery claims. An unknown workspace reads no
 // table beyond the cached directory, a known one opens only its own app's secret, and the per-id caches are
 // bounded LRUs, so naming random app_ids cannot grow memory.
 import { randomBytes } from 'node:crypto';

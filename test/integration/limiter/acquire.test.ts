@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../../src/errors.js';
-import { acquire, createRateLimiter } from '../../../src/limiter/token-bucket.js';
+import { acquire, createWindowLimiter } from '../../../src/limiter/window-limiter.js';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
 
 const BASE = 1_700_000_000_000;
@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('acquire on the real limiter', () => {
   it('sleeps once until the next window opens, or hands the job back when that is too far', async () => {
     const clock = { t: BASE + 1_000 };
-    const limiter = createRateLimiter({
+    const limiter = createWindowLimiter({
       redis,
       prefix,
       defaults: { workspacePerMinute: 60 }, // 10 per window

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../../src/jobs/run-job.js';
-import { acquire, createRateLimiter } from '../../../src/limiter/token-bucket.js';
+import { acquire, createWindowLimiter } from '../../../src/limiter/window-limiter.js';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
 
 const BASE = 1_700_000_000_000;
@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('out-of-budget job in a real worker', () => {
   it('is delayed without an attempt or a slot, then completes once the window turns', async () => {
     const clock = { t: BASE + 1_000 };
-    const limiter = createRateLimiter({
+    const limiter = createWindowLimiter({
       redis,
       prefix,
       defaults: { workspacePerMinute: 60 }, // 10 per window

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter, type RateLimiter, type TakeOptions } from '../../../src/limiter/token-bucket.js';
+import { createWindowLimiter, type WindowLimiter, type TakeOptions } from '../../../src/limiter/window-limiter.js';
 import type { CallPriority } from '../../../src/limiter/priority.js';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
 
@@ -24,11 +24,11 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function setup(): { limiter: RateLimiter; clock: { t: number } } {
+function setup(): { limiter: WindowLimiter; clock: { t: number } } {
   const prefix = uniquePrefix();
   prefixes.push(prefix);
   const clock = { t: BASE };
-  const limiter = createRateLimiter({
+  const limiter = createWindowLimiter({
     redis,
     prefix,
     // 600/min = 100 per Intercom window, 98 after the default 2% margin.

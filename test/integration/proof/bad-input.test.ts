@@ -1,4 +1,4 @@
-// Bad-input suite (issue 8): thousands of forged, malformed, oversized, replayed and slow requests against the
+// Bad-input suite: thousands of forged, malformed, oversized, replayed and slow requests against the
 // real receiver on real Redis and Postgres. Each batch asserts the status, that nothing reached the queue, and
 // that the process stayed up; the memory and slow-loris figures are printed for RELIABILITY.md.
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ const n = (base: number) => base * SCALE;
 const LONG = { timeout: 60_000 * SCALE };
 
 /**
- * The receiver picks the verifying secret by the body's top-level app_id (issue 12): a signed but malformed body
+ * The receiver picks the verifying secret by the body's top-level app_id: a signed but malformed body
  * that names the tenant's workspace gets 400; one whose app_id cannot be read or names no tenant cannot be
  * verified and gets 401, like a forgery.
  */

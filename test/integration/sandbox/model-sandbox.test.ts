@@ -1,4 +1,4 @@
-// The real @anthropic-ai/sdk against the model sandbox on loopback (STYLE T2).
+// The real @anthropic-ai/sdk against the model sandbox on loopback: the network edge is faked, not the SDK.
 import Anthropic, {
   AuthenticationError,
   BadRequestError,

@@ -1,4 +1,4 @@
-// Tenant isolation and secret hygiene (issue 4): a job for tenant A only ever uses A's token, even with forged job
+// Tenant isolation and secret hygiene: a job for tenant A only ever uses A's token, even with forged job
 // data; a ciphertext moved to another row does not open; and no token, client secret or key reaches logs, audit
 // rows, run steps, Redis (job data, failure reasons) or the model.
 import { sql } from 'kysely';

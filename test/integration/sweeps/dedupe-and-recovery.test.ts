@@ -1,9 +1,9 @@
 // A conversation is swept at most once per window however sweeps overlap, and gap recovery enqueues exactly the
 // conversations updated after the tenant's last processed event, once per update.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recoverGaps } from '../../../src/jobs/recover-gaps.js';
-import { RECOVERY_DEFAULTS, resolveSweepSettings, SWEEP_DEFAULTS } from '../../../src/jobs/sweep-policy.js';
-import { sweepStale } from '../../../src/jobs/sweep-stale.js';
+import { recoverGaps } from '../../../src/sweeps/recover-gaps.js';
+import { RECOVERY_DEFAULTS, resolveSweepSettings, SWEEP_DEFAULTS } from '../../../src/sweeps/sweep-policy.js';
+import { sweepStale } from '../../../src/sweeps/sweep-stale.js';
 import { HOUR, MIN, sec, startSweepEnv, type SweepEnv, type TestTenant } from './support.js';
 
 describe('sweep de-duplication', () => {

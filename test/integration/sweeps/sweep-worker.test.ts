@@ -2,9 +2,9 @@
 // double-fired scheduler, the periodic gap check, and run-job's outcomes (revoked parks, 429 delays).
 import { Job, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSweeps, type Sweeps } from '../../../src/jobs/sweep-worker.js';
+import { startSweeps, type Sweeps } from '../../../src/sweeps/sweep-worker.js';
 import { JOB, QUEUES } from '../../../src/queue/jobs.js';
-import { sweepSchedulerId } from '../../../src/queue/schedulers.js';
+import { sweepSchedulerId } from '../../../src/sweeps/schedulers.js';
 import { createTestRedis } from '../../support/redis.js';
 import { HOUR, MIN, startSweepEnv, type SweepEnv, type TestTenant } from './support.js';
 

@@ -1,8 +1,8 @@
 // Stale sweeps against the Intercom sandbox: each class is found past its threshold and not before it, each
 // conversation gets one task (precedence snoozed > waiting > abandoned > unassigned), and search pages through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSweepSettings, SWEEP_DEFAULTS } from '../../../src/jobs/sweep-policy.js';
-import { sweepStale } from '../../../src/jobs/sweep-stale.js';
+import { resolveSweepSettings, SWEEP_DEFAULTS } from '../../../src/sweeps/sweep-policy.js';
+import { sweepStale } from '../../../src/sweeps/sweep-stale.js';
 import { HOUR, MIN, startSweepEnv, tasksById, type SweepEnv, type TestTenant } from './support.js';
 
 describe('stale sweeps', () => {

@@ -1,4 +1,4 @@
-// Fail closed on 401 (issue 4): a 401 in the middle of a tool loop stops the run, revokes the connection in
+// Fail closed on 401: a 401 in the middle of a tool loop stops the run, revokes the connection in
 // Postgres and in every process within a second, parks the job (credential_revoked, no retry), audits it, and
 // nothing more is sent with that token; another tenant goes on; reconnecting replays the parked jobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Key rotation (issue 4): secrets written under the old master key keep working while both keys are configured,
+// Key rotation: secrets written under the old master key keep working while both keys are configured,
 // `vault rotate` re-wraps every connection token and app client secret under the current key, and afterwards the
 // old key can be dropped. Output names key ids and counts, never secrets.
 import { randomBytes } from 'node:crypto';

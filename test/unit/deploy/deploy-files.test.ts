@@ -1,4 +1,4 @@
-// Issue 12 §10: the shipped monitoring files agree with the code. Every metric the dashboard queries exists,
+// The shipped monitoring files agree with the code. Every metric the dashboard queries exists,
 // Prometheus scrapes both roles on the ports compose gives them, and the worker's healthcheck is its own.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// readAppId (issue 12 §3): the receiver picks the verifying secret from this scan, so it must agree with
+// readAppId: the receiver picks the verifying secret from this scan, so it must agree with
 // JSON.parse on every well-formed envelope and never throw on anything else.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,12 +1,12 @@
-// acquire() against a scripted RateLimiter (our own interface, no I/O): waits, the maxWaitMs cut-off, abort.
+// acquire() against a scripted WindowLimiter (our own interface, no I/O): waits, the maxWaitMs cut-off, abort.
 import { describe, expect, it, vi } from 'vitest';
 import { RateLimitedError } from '../../../src/errors.js';
 import { acquire } from '../../../src/limiter/acquire.js';
-import type { RateLimiter, TakeResult } from '../../../src/limiter/types.js';
+import type { WindowLimiter, TakeResult } from '../../../src/limiter/types.js';
 
 const keys = { appId: 'app_1', workspaceId: 'ws_a' };
 
-function scripted(results: TakeResult[]): RateLimiter & { takes: number } {
+function scripted(results: TakeResult[]): WindowLimiter & { takes: number } {
   const limiter = {
     takes: 0,
     async take(): Promise<TakeResult> {

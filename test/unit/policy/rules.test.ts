@@ -1,11 +1,11 @@
-// Table-driven rule tests (STYLE P1): per rule, actions that must pass and actions that must be refused, against
+// Table-driven rule tests (ARCHITECTURE: pure policy): per rule, actions that must pass and actions that must be refused, against
 // a view built from plain objects. No I/O.
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../../src/policy/evaluate.js';
 import { findSecretShape } from '../../../src/policy/secrets.js';
 import { resolvePolicy } from '../../../src/policy/settings.js';
 import type { PolicyView } from '../../../src/policy/view.js';
-import type { ActionSpec } from '../../../src/tools/actions.js';
+import type { ActionSpec } from '../../../src/policy/actions.js';
 import { BOT, conversation, part } from '../agent/fixtures.js';
 
 const T = 1_795_166_100;

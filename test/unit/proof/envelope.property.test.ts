@@ -1,4 +1,4 @@
-// Property tests for the webhook envelope (issue 8): parsing and routing are total on arbitrary JSON, and every
+// Property tests for the webhook envelope: parsing and routing are total on arbitrary JSON, and every
 // routed conversation event becomes a job the catalog accepts (otherwise the receiver would answer 503 forever).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

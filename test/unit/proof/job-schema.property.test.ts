@@ -1,4 +1,4 @@
-// Property tests for the job catalog (issue 8): ConversationEventJob is strict (no extra keys, bounded ids) and
+// Property tests for the job catalog: ConversationEventJob is strict (no extra keys, bounded ids) and
 // jobIdFor always yields an id BullMQ accepts (no ':', never integer-looking).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Property tests for X-Hub-Signature verification (issue 8): the right signature always passes, any change to
+// Property tests for X-Hub-Signature verification: the right signature always passes, any change to
 // the body, the signature or the secret fails, and no input makes the verifier throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

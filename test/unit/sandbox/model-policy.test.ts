@@ -10,7 +10,7 @@ const obj = (properties: Record<string, unknown>, required = Object.keys(propert
   additionalProperties: false,
 });
 
-// Shaped like the agent's zod-generated tool schemas (issue 6).
+// Shaped like the agent's zod-generated tool schemas.
 const TOOLS = {
   triage: obj({
     category: str({ enum: ['billing', 'how_to', 'bug', 'complaint', 'spam', 'security', 'general'] }),

@@ -12,7 +12,7 @@ import {
   sweepJobId,
   taskFor,
   windowIndex,
-} from '../../../src/jobs/sweep-policy.js';
+} from '../../../src/sweeps/sweep-policy.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_TOOLS, buildToolset } from '../../../src/tools/registry.js';
 import { DEFAULT_TOOLS } from '../../../src/vault/tenant-store.js';
 
-describe('buildToolset (scopes, STYLE B4)', () => {
+describe('buildToolset (scopes)', () => {
   it('knows every default tool', () => {
     expect(ALL_TOOLS.map((t) => t.name).sort()).toEqual([...DEFAULT_TOOLS].sort());
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addNoteTool } from '../../../src/tools/add-note.js';
 import { assignTool } from '../../../src/tools/assign.js';
 import { closeTool } from '../../../src/tools/close.js';
-import { hasPartByAdmin, normaliseBody } from '../../../src/tools/conversation-facts.js';
+import { hasPartByAdmin, normaliseBody } from '../../../src/intercom/conversation-facts.js';
 import { handoffTool } from '../../../src/tools/handoff.js';
 import { replyTool } from '../../../src/tools/reply.js';
 import { snoozeTool } from '../../../src/tools/snooze.js';

@@ -120,7 +120,7 @@ export function staleSearches(nowMs: number, s: SweepSettings): SweepSearch[] {
     cls: 'unassigned',
     query: and(
       { field: 'state', operator: '=', value: 'open' },
-      // Intercom searches "unassigned" as 0 (FACTS §4).
+      // Intercom searches "unassigned" as 0 (ARCHITECTURE: Intercom facts).
       { field: 'admin_assignee_id', operator: '=', value: 0 },
       { field: 'team_assignee_id', operator: '=', value: 0 },
       { field: 'created_at', operator: '<', value: seconds(nowMs - s.unassignedMs) },

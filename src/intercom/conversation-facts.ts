@@ -1,5 +1,5 @@
 // Read-back helpers shared by the tools' `landed` checks and the collision guard.
-import type { IntercomConversation, IntercomConversationPart } from '../intercom/schemas.js';
+import type { IntercomConversation, IntercomConversationPart } from './schemas.js';
 
 export function parts(conv: IntercomConversation): IntercomConversationPart[] {
   return conv.conversation_parts?.conversation_parts ?? [];

@@ -1,7 +1,7 @@
 // BullMQ job schedulers for sweeps: one `sweep.stale` scheduler per active tenant, one reconciler that keeps
 // that set in line with the tenants table, and the one-off recovery jobs. Owns scheduler ids; knows no tenants.
 import type { Queue } from 'bullmq';
-import { JOB, type RecoverGapsJob, type SweepTenantJob } from './jobs.js';
+import { JOB, type RecoverGapsJob, type SweepTenantJob } from '../queue/jobs.js';
 
 const TENANT_SCHEDULER = 'sweep_';
 const RECONCILER = 'sweeps-reconcile';

@@ -1,7 +1,11 @@
-// The window-bucket Lua script against the real Redis, with an injected clock (STYLE T3, T4).
+// The window limiter Lua script against the real Redis, with an injected clock and a prefix per test.
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter, type RateLimiter, type RateLimiterDeps } from '../../../src/limiter/token-bucket.js';
+import {
+  createWindowLimiter,
+  type WindowLimiter,
+  type WindowLimiterDeps,
+} from '../../../src/limiter/window-limiter.js';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
 
 // A multiple of 10 s, so window j starts at BASE + j * 10_000 with the default phase.
@@ -24,11 +28,15 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function setup(over: Partial<RateLimiterDeps> = {}): { limiter: RateLimiter; clock: { t: number }; prefix: string } {
+function setup(over: Partial<WindowLimiterDeps> = {}): {
+  limiter: WindowLimiter;
+  clock: { t: number };
+  prefix: string;
+} {
   const prefix = uniquePrefix();
   prefixes.push(prefix);
   const clock = { t: BASE + 1_000 };
-  const limiter = createRateLimiter({
+  const limiter = createWindowLimiter({
     redis,
     prefix,
     defaults: LIMITS,
@@ -39,7 +47,7 @@ function setup(over: Partial<RateLimiterDeps> = {}): { limiter: RateLimiter; clo
   return { limiter, clock, prefix };
 }
 
-async function takeMany(limiter: RateLimiter, n: number, opts = {}, k = keys): Promise<number> {
+async function takeMany(limiter: WindowLimiter, n: number, opts = {}, k = keys): Promise<number> {
   let granted = 0;
   for (let i = 0; i < n; i++) if ((await limiter.take(k, opts)).ok) granted++;
   return granted;
@@ -79,7 +87,7 @@ describe('window buckets', () => {
   it('uses Redis TIME when no clock is injected, and lets idle buckets expire', async () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
-    const limiter = createRateLimiter({ redis, prefix, defaults: LIMITS });
+    const limiter = createWindowLimiter({ redis, prefix, defaults: LIMITS });
     expect(await limiter.take(keys, { cost: 3, priority: 'reply' })).toEqual({ ok: true });
     const ttl = await redis.pttl(`${prefix}:limiter:ws:ws_a`);
     expect(ttl).toBeGreaterThan(0);

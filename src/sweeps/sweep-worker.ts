@@ -6,12 +6,13 @@ import type { WorkerDeps } from '../deps.js';
 import { CredentialRevokedError, InvalidJobError, TenantDisconnectedError, TenantNotFoundError } from '../errors.js';
 import { JOB, QUEUES, RecoverGapsJob, SweepTenantJob } from '../queue/jobs.js';
 import type { ConversationProducer } from '../queue/producer.js';
-import { createSweepSchedulers, type SweepSchedulers } from '../queue/schedulers.js';
+import { createSweepSchedulers, type SweepSchedulers } from './schedulers.js';
 import type { ConnectionStore } from '../vault/connection-store.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import { lastSeenMs, recoverGaps, type RecoveryOutcome } from './recover-gaps.js';
-import { failureReasonCode, runJob } from './run-job.js';
+import { failureReasonCode } from '../queue/dead-letters.js';
+import { runJob } from '../jobs/run-job.js';
 import { gapExceeded, RECOVERY_DEFAULTS, resolveSweepSettings, type RecoveryOptions } from './sweep-policy.js';
 import { sweepStale } from './sweep-stale.js';
 

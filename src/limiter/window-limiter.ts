@@ -1,5 +1,5 @@
 // Per-tenant Intercom budget: one app bucket and one workspace bucket in Redis, taken together atomically,
-// sized to Intercom's fixed 10-second windows (window-bucket.lua explains the edges). Fails closed: when Redis
+// sized to Intercom's fixed 10-second windows (window-state.lua explains the edges). Fails closed: when Redis
 // cannot answer, take() rejects with LimiterUnavailableError and nothing is allowed.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
@@ -16,7 +16,7 @@ import {
 } from './limits.js';
 import { createLuaScript } from './lua-script.js';
 import type { CallPriority } from './priority.js';
-import type { LimitKeys, LimitScope, RateLimiter, TakeResult } from './types.js';
+import type { LimitKeys, LimitScope, WindowLimiter, TakeResult } from './types.js';
 
 export { acquire, type AcquireOptions } from './acquire.js';
 export { LimiterUnavailableError } from './limiter-unavailable-error.js';
@@ -30,9 +30,9 @@ export {
   type Limits,
 } from './limits.js';
 export type { CallPriority } from './priority.js';
-export type { LimitKeys, LimitScope, RateLimiter, RateLimitInfo, TakeOptions, TakeResult } from './types.js';
+export type { LimitKeys, LimitScope, WindowLimiter, RateLimitInfo, TakeOptions, TakeResult } from './types.js';
 
-export interface RateLimiterDeps {
+export interface WindowLimiterDeps {
   redis: Redis;
   prefix: string;
   defaults?: Partial<Limits>;
@@ -63,10 +63,12 @@ export interface RateLimiterDeps {
   appScope?: 'installation' | 'global';
 }
 
-const LUA = 'window-bucket.lua';
+// One script in two files: the window state and helpers, then the operations that use them.
+const LUA = ['window-state.lua', 'window-limiter.lua'];
+const luaSource = () => LUA.map((f) => readFileSync(new URL(`./${f}`, import.meta.url), 'utf8')).join('\n');
 
 /** Defaults applied and checked once, so a misconfigured limiter fails at boot rather than on a call. */
-function settingsFrom(d: RateLimiterDeps) {
+function settingsFrom(d: WindowLimiterDeps) {
   const s = {
     limits: { ...INTERCOM_DEFAULT_LIMITS, ...d.defaults } satisfies Limits,
     margin: d.safetyMargin ?? DEFAULT_SAFETY_MARGIN,
@@ -91,8 +93,8 @@ function settingsFrom(d: RateLimiterDeps) {
   return s;
 }
 
-export function createRateLimiter(d: RateLimiterDeps): RateLimiter {
-  const script = createLuaScript(d.redis, readFileSync(new URL(`./${LUA}`, import.meta.url), 'utf8'));
+export function createWindowLimiter(d: WindowLimiterDeps): WindowLimiter {
+  const script = createLuaScript(d.redis, luaSource());
   const { limits, margin, reserves, earlyMs, lateMs, timeoutMs, burstFraction, paceFraction } = settingsFrom(d);
 
   const globalApp = d.appScope === 'global';
