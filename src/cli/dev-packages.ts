@@ -6,7 +6,9 @@ export async function loadDevPackage<T>(command: string, load: () => Promise<T>)
   try {
     return await load();
   } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'ERR_MODULE_NOT_FOUND')
+    // Not installed (the production image), or compiled JavaScript that cannot load the workspaces' TypeScript.
+    const code = err instanceof Error && 'code' in err ? err.code : undefined;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNKNOWN_FILE_EXTENSION')
       throw new ConfigError(`\`deskpilot ${command}\` runs from a source checkout (npm ci; npm run ${command})`, {
         cause: err,
       });

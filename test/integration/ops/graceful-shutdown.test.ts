@@ -10,8 +10,12 @@ import { loadConfig } from '../../../src/config.js';
 import { buildDeps, type Deps } from '../../../src/deps.js';
 import { createLogger } from '../../../src/logger.js';
 import { QUEUES } from '../../../src/queue/jobs.js';
-import { createIntercomSandbox, type IntercomSandbox } from '@deskpilot/intercom-sandbox';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
+import {
+  createIntercomSandbox,
+  SEED_APP_ID,
+  SEED_BOT_ADMIN_ID,
+  type IntercomSandbox,
+} from '@deskpilot/intercom-sandbox';
 import { createModelSandbox, type ModelSandbox } from '@deskpilot/model-sandbox';
 import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { connectTenant } from '../../../src/vault/connect.js';
