@@ -6,20 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { createServer } from '../src/http/server.js';
-import { loadConfig } from '../src/config.js';
-import { createDb, migrateToLatest } from '../src/db/database.js';
-import { buildDeps } from '../src/deps.js';
-import { createLogger } from '../src/logger.js';
-import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '../src/sandbox/intercom-seed-data.js';
-import { signedDelivery } from '../src/sandbox/webhook-events.js';
-import { connectTenant } from '../src/vault/connect.js';
+import { SEED_APP_ID } from '@deskpilot/intercom-sandbox';
+import { signedDelivery, startStack } from '@deskpilot/testkit';
+import type { FastifyInstance } from 'fastify';
 import { forkTs } from './support/fork.js';
 import { LoadMessage, type LoadResult, type LoadSpec } from './support/ingest-protocol.js';
 import { describeMachine } from './support/machine.js';
-import { deletePrefix } from './support/redis-cleanup.js';
 import { formatLatency, summarize } from './support/stats.js';
 
 const { values: argv } = parseArgs({
@@ -75,7 +67,7 @@ function report(r: LoadResult, receiverCpuMs?: number): { rps: number } {
 }
 
 /** Fills the tenant cache and lets PGlite's WebAssembly tier up before anything is measured. */
-async function prewarm(server: Awaited<ReturnType<typeof createServer>>, secret: string): Promise<void> {
+async function prewarm(server: FastifyInstance, secret: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const d = signedDelivery(secret);
     const res = await server.inject({
@@ -90,34 +82,28 @@ async function prewarm(server: Awaited<ReturnType<typeof createServer>>, secret:
 
 async function main(): Promise<void> {
   const prefix = `bench_ingest_${randomBytes(4).toString('hex')}`;
-  const intercom = await createIntercomSandbox({ port: 0 });
-  const config = loadConfig({
-    REDIS_URL,
-    INTERCOM_BASE_URL: intercom.url,
-    DESKPILOT_PREFIX: prefix,
-    DESKPILOT_VAULT_KEY: randomBytes(32).toString('base64'),
-    PGLITE_DIR: 'memory://',
-    ANTHROPIC_API_KEY: 'bench-unused',
-    LOG_LEVEL: 'warn',
+  // The receiver alone (serve, no workers), with tenant lookups on a Postgres schema or on PGlite in memory.
+  const stack = await startStack({
+    work: false,
+    modelSandbox: false,
+    queueEvents: false,
+    db: argv.db === 'pglite' ? 'config' : { schemaIn: DATABASE_URL },
+    prefix,
+    logs: 'stdout',
+    env: {
+      REDIS_URL,
+      PGLITE_DIR: 'memory://',
+      ANTHROPIC_API_KEY: 'bench-unused',
+      LOG_LEVEL: 'warn',
+      WEBHOOK_COALESCE_MS: undefined,
+      WORKER_CONCURRENCY: undefined,
+    },
   });
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const db = argv.db === 'pglite' ? createDb({ pgliteDir: 'memory://' }) : createDb({ url: DATABASE_URL, schema });
-  await migrateToLatest(db, argv.db === 'pglite' ? undefined : schema);
-  const deps = await buildDeps(config, createLogger(config), { db });
-  const app = await deps.tenants.addApp({ name: 'bench', clientSecret: SECRET });
-  const tenant = await deps.tenants.addTenant({
-    name: 'bench',
-    workspaceId: SEED_APP_ID,
-    appId: app.id,
-    mode: 'autonomous',
-  });
-  await connectTenant(deps, {
-    tenantId: tenant.id,
-    token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),
-    source: 'token',
-  });
-  const server = await createServer(deps);
-  const url = await server.listen({ port: 0, host: '127.0.0.1' });
+  const { config, url } = stack;
+  const server = stack.roles?.server;
+  if (!server) throw new Error('the ingest stack has no receiver');
+  const schema = stack.schemaDb?.schema ?? '';
+  const { tenant } = await stack.addTenant({ clientSecret: SECRET, appName: 'bench', name: 'bench' });
 
   await prewarm(server, SECRET);
   console.log(`bench:ingest on ${describeMachine()}`);
@@ -165,12 +151,7 @@ async function main(): Promise<void> {
       `(${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${describeMachine().split('load average ')[1]})`,
     );
   } finally {
-    await server.close();
-    await deps.close();
-    if (argv.db !== 'pglite') await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
-    await db.destroy();
-    await intercom.close();
-    await deletePrefix(REDIS_URL, prefix);
+    await stack.close();
   }
 }
 

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_BURST_FRACTION, DEFAULT_PACE_FRACTION, windowBudget } from '../src/limiter/window-limiter.js';
-import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
+import { createIntercomSandbox } from '@deskpilot/intercom-sandbox';
 import { budgetShare, jainIndex, percentile } from './limiter-metrics.js';
 import { WorkerMessage, type BenchJob, type ParentMessage, type WorkerConfig } from './limiter-protocol.js';
 

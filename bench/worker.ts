@@ -5,19 +5,11 @@
 // in a child process; the sandboxes and this orchestrator in this one. Figures go in BENCHMARKS.md ("Worker").
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { loadConfig } from '../src/config.js';
-import { createDb, migrateToLatest } from '../src/db/database.js';
-import { buildDeps } from '../src/deps.js';
-import { createLogger } from '../src/logger.js';
+import { SEED_CONTACTS, SEED_TEAMS } from '@deskpilot/intercom-sandbox';
+import { startStack } from '@deskpilot/testkit';
 import { JOB, conversationJobOptions, jobIdFor, type ConversationEventJob } from '../src/queue/jobs.js';
-import { createIntercomSandbox } from '../src/sandbox/intercom-sandbox.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONTACTS, SEED_TEAMS } from '../src/sandbox/intercom-seed-data.js';
-import { createModelSandbox } from '../src/sandbox/model-sandbox.js';
-import { connectTenant } from '../src/vault/connect.js';
 import { forkTs } from './support/fork.js';
 import { describeMachine } from './support/machine.js';
-import { deletePrefix } from './support/redis-cleanup.js';
 import { mb } from './support/stats.js';
 import { WorkerReport, type WorkerSpec } from './support/worker-protocol.js';
 
@@ -49,41 +41,26 @@ const MESSAGES = [
 
 async function main(): Promise<void> {
   const prefix = `bench_worker_${randomBytes(4).toString('hex')}`;
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const intercom = await createIntercomSandbox({
-    port: 0,
-    limits: { appPerMinute: 60_000_000, workspacePerMinute: 60_000_000 },
+  // Deps only: the worker under test runs in a child process, configured like this one plus its schema's URL.
+  const stack = await startStack({
+    roles: false,
+    intercom: { limits: { appPerMinute: 60_000_000, workspacePerMinute: 60_000_000 } },
+    db: { schemaIn: DATABASE_URL },
+    prefix,
+    logs: 'stdout',
+    env: { REDIS_URL, ANTHROPIC_API_KEY: 'bench-model-key', LOG_LEVEL: 'warn', WORKER_CONCURRENCY: undefined },
   });
-  const model = await createModelSandbox({ port: 0 });
-  const schemaUrl = new URL(DATABASE_URL);
-  schemaUrl.searchParams.set('options', `-c search_path=${schema}`);
-  const env: Record<string, string> = {
-    REDIS_URL,
-    DATABASE_URL: schemaUrl.toString(),
-    DESKPILOT_PREFIX: prefix,
-    DESKPILOT_VAULT_KEY: randomBytes(32).toString('base64'),
-    ANTHROPIC_API_KEY: 'bench-model-key',
-    ANTHROPIC_BASE_URL: model.url,
-    INTERCOM_BASE_URL: intercom.url,
-    WEBHOOK_COALESCE_MS: '0',
-    LOG_LEVEL: 'warn',
-  };
-  const config = loadConfig(env);
-  const db = createDb({ url: DATABASE_URL, schema, poolSize: 5 });
-  await migrateToLatest(db, schema);
-  const deps = await buildDeps(config, createLogger(config), { db });
-  const app = await deps.tenants.addApp({ name: 'bench', clientSecret: 'bench-secret' });
-  const tenant = await deps.tenants.addTenant({
-    mode: 'autonomous', // explicit: new tenants default to shadow
+  const { config, deps, intercom, schemaDb, modelSandbox } = stack;
+  if (!schemaDb || !modelSandbox) throw new Error('the bench stack has no schema or model sandbox');
+  const model = modelSandbox;
+  const schema = schemaDb.schema;
+  const env: Record<string, string> = { DATABASE_URL: schemaDb.urlWithSchema };
+  for (const [k, v] of Object.entries(stack.env)) if (v !== undefined && k !== 'DATABASE_URL') env[k] = v;
+  const { tenant } = await stack.addTenant({
+    clientSecret: 'bench-secret',
+    appName: 'bench',
     name: 'bench',
-    workspaceId: SEED_APP_ID,
-    appId: app.id,
     settings: { teams: SEED_TEAMS.map((t) => ({ id: t.id, name: t.name, handles: `${t.name} questions` })) },
-  });
-  await connectTenant(deps, {
-    tenantId: tenant.id,
-    token: intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID),
-    source: 'token',
   });
   const options = conversationJobOptions({ attempts: config.JOB_ATTEMPTS, backoffMs: 5_000 });
   let seq = 0;
@@ -203,12 +180,7 @@ async function main(): Promise<void> {
     await memory();
     console.log(`(load average now ${describeMachine().split('load average ')[1]})`);
   } finally {
-    await deps.close();
-    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
-    await db.destroy();
-    await intercom.close();
-    await model.close();
-    await deletePrefix(REDIS_URL, prefix);
+    await stack.close();
   }
 }
 

@@ -3,7 +3,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { argv } from 'node:process';
 const out = argv[2] ?? 'dist';
-for (const dir of ['src/limiter', 'src/sandbox']) {
+for (const dir of ['src/limiter']) {
   if (existsSync(dir)) cpSync(dir, `${out}/${dir}`, { recursive: true, filter: (f) => !f.endsWith('.ts') });
 }
 for (const dir of ['prompts', 'examples']) cpSync(dir, `${out}/${dir}`, { recursive: true });

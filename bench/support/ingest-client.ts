@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
 import { Pool } from 'undici';
+import { readExample } from '@deskpilot/testkit/webhooks';
 import { signIntercomBody } from '../../src/intercom/signature.js';
 import { createProducerRedis } from '../../src/queue/connections.js';
 import { JOB, QUEUES, conversationJobOptions, jobIdFor } from '../../src/queue/jobs.js';
-import { readExample } from '../../src/sandbox/webhook-events.js';
 import { LoadSpec, type LoadMessage, type LoadResult } from './ingest-protocol.js';
 
 type Op = () => Promise<string>;

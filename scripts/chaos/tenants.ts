@@ -1,7 +1,7 @@
 // Several sandbox workspaces, each a deskpilot tenant with its own app secret and its own token, registered
 // through the product's own stores and connectTenant, exactly as an operator would (see src/cli/demo.ts).
 import type { Deps } from '../../src/deps.js';
-import type { IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
+import type { IntercomSandbox } from '@deskpilot/intercom-sandbox';
 import { connectTenant } from '../../src/vault/connect.js';
 
 export interface ChaosTenant {

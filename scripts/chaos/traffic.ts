@@ -3,8 +3,8 @@
 // part in the conversation) and some are redeliveries (the exact same signed bytes again). Like Intercom, the
 // sender retries a delivery on 503 or a dropped connection until it is acknowledged. Each delivery goes to one
 // of several receivers (whose clocks may disagree).
-import type { IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
-import { signedDelivery } from '../../src/sandbox/webhook-events.js';
+import type { IntercomSandbox } from '@deskpilot/intercom-sandbox';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { sleep } from './process-kit.js';
 import type { Rng } from './rng.js';
 import type { ChaosTenant } from './tenants.js';

@@ -8,7 +8,7 @@
 import type { Queue } from 'bullmq';
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
-import type { IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
+import type { IntercomSandbox } from '@deskpilot/intercom-sandbox';
 import type { ChaosTenant } from './tenants.js';
 import type { Delivery } from './traffic.js';
 

@@ -3,7 +3,7 @@
 // a write that landed more often than the ledger ever meant to send it (the same intent sent twice). Two runs
 // from distinct triggers may both legitimately act; those repeats are counted apart, by trigger.
 import type { Db } from '../../src/db/database.js';
-import type { RecordedCall } from '../../src/sandbox/intercom-sandbox.js';
+import type { RecordedCall } from '@deskpilot/intercom-sandbox';
 
 export interface WriteCheck {
   sandboxWrites: number;

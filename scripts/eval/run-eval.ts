@@ -1,7 +1,6 @@
 // Runs scenarios against an eval stack: one group per tenant mode (the tenant is switched between groups), the
 // scenarios of a group concurrently, then reads back what the agent did and scores it.
-import type { IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
-import { SEED_BOT_ADMIN_ID, SEED_CONTACTS } from '../../src/sandbox/intercom-seed-data.js';
+import { SEED_BOT_ADMIN_ID, SEED_CONTACTS, type IntercomSandbox } from '@deskpilot/intercom-sandbox';
 import type { Scenario } from './scenario.js';
 import { score, type Observed, type Verdict } from './score.js';
 import { TEAMMATE_ID, type EvalStack } from './stack.js';

@@ -1,22 +1,17 @@
 // The whole product for the evals: the Intercom sandbox, the model sandbox (or real Claude), and deskpilot's
 // receiver and worker on Redis and Postgres (DATABASE_URL in a throwaway schema) or in-memory PGlite.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Job, QueueEvents } from 'bullmq';
-import { sql } from 'kysely';
+import { Job } from 'bullmq';
+import { SEED_TEAMS, type IntercomSandbox } from '@deskpilot/intercom-sandbox';
+import type { Persona } from '@deskpilot/model-sandbox';
+import { signedDelivery, startStack, type Stack } from '@deskpilot/testkit';
 import { createAnthropicModel, type ModelClient, type ModelRequest } from '../../src/agent/model.js';
-import { startRoles, type RunningRoles } from '../../src/cli/roles.js';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createDb, migrateToLatest, type Db } from '../../src/db/database.js';
+import type { Config } from '../../src/config.js';
+import type { Db } from '../../src/db/database.js';
 import type { Tenant, TenantMode } from '../../src/db/schema.js';
-import { buildDeps, type Deps } from '../../src/deps.js';
+import type { Deps } from '../../src/deps.js';
 import { failureReasonCode } from '../../src/queue/dead-letters.js';
-import { createLogger } from '../../src/logger.js';
-import { createWorkerRedis, deleteKeysWithPrefix } from '../../src/queue/connections.js';
-import { QUEUES, type ConversationTask } from '../../src/queue/jobs.js';
-import { createIntercomSandbox, type IntercomSandbox } from '../../src/sandbox/intercom-sandbox.js';
-import { createModelSandbox, type ModelSandbox, type Persona } from '../../src/sandbox/model-sandbox.js';
-import { signedDelivery } from '../../src/sandbox/webhook-events.js';
-import { registerSandboxTenant } from '../../src/sandbox/sandbox-tenant.js';
+import type { ConversationTask } from '../../src/queue/jobs.js';
 
 const CLIENT_SECRET = 'eval_client_secret_not_for_production';
 export const TEAMMATE_ID = '9608801';
@@ -70,66 +65,47 @@ export async function startEvalStack(o: {
   const env = o.env;
   const usingClaude = Boolean(env.ANTHROPIC_API_KEY) && !env.ANTHROPIC_BASE_URL;
   let shiftMs = 0;
-  const intercom = await createIntercomSandbox({ port: 0, now: () => Date.now() + shiftMs });
-  const sandbox: ModelSandbox | undefined = usingClaude ? undefined : await createModelSandbox({ port: 0 });
-  const tag = randomBytes(4).toString('hex');
-  const schema = !o.db && env.DATABASE_URL ? `eval_${tag}` : undefined;
-  const db = o.db ?? (schema ? createDb({ url: env.DATABASE_URL, schema, poolSize: 10 }) : undefined);
-  if (schema && db) await migrateToLatest(db, schema);
-  const vaultKey = randomBytes(32).toString('base64');
   const apiKey = usingClaude ? (env.ANTHROPIC_API_KEY ?? '') : 'sandbox-key';
-  const config = loadConfig({
-    REDIS_URL: env.REDIS_URL,
-    ANTHROPIC_MODEL: env.ANTHROPIC_MODEL,
-    LOG_LEVEL: env.LOG_LEVEL ?? 'silent',
-    DESKPILOT_PREFIX: `eval_${tag}`,
-    DESKPILOT_VAULT_KEY: vaultKey,
-    PGLITE_DIR: 'memory://',
-    INTERCOM_BASE_URL: intercom.url,
-    ANTHROPIC_API_KEY: apiKey,
-    ...(sandbox ? { ANTHROPIC_BASE_URL: sandbox.url } : {}),
-    WEBHOOK_COALESCE_MS: '0',
-    WORKER_CONCURRENCY: '50',
-  });
   const pending = new Map<string, () => void>();
-  const model = hooked(createAnthropicModel({ apiKey, baseURL: sandbox?.url, model: config.ANTHROPIC_MODEL }), pending);
-  const deps = await buildDeps(config, createLogger(config), { model, ...(db ? { db } : {}) });
-  let roles: RunningRoles | undefined;
-  let events: QueueEvents | undefined;
-  const teardown = async () => {
-    await events?.close();
-    await roles?.stop();
-    if (!roles) await deps.close();
-    if (schema && db) {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
-      await db.destroy();
-    }
-    await intercom.close();
-    await sandbox?.close();
-    const redis = createWorkerRedis(config.REDIS_URL);
-    await deleteKeysWithPrefix(redis, config.DESKPILOT_PREFIX).finally(() => redis.disconnect());
-  };
+  const tag = randomBytes(4).toString('hex');
+  const stack: Stack = await startStack({
+    intercom: { now: () => Date.now() + shiftMs },
+    modelSandbox: !usingClaude,
+    model: ({ sandboxUrl, config }) =>
+      hooked(createAnthropicModel({ apiKey, baseURL: sandboxUrl, model: config.ANTHROPIC_MODEL }), pending),
+    // The integration test's schema, else a throwaway schema in DATABASE_URL, else in-memory PGlite.
+    db: o.db ? { use: o.db } : env.DATABASE_URL ? { schemaIn: env.DATABASE_URL, poolSize: 10 } : 'config',
+    prefix: `eval_${tag}`,
+    logs: 'stdout',
+    env: {
+      REDIS_URL: env.REDIS_URL,
+      ANTHROPIC_MODEL: env.ANTHROPIC_MODEL,
+      LOG_LEVEL: env.LOG_LEVEL ?? 'silent',
+      PGLITE_DIR: 'memory://',
+      ANTHROPIC_API_KEY: apiKey,
+      WORKER_CONCURRENCY: '50',
+    },
+  });
+  const { config, deps, intercom, vaultKey, url } = stack;
   try {
-    roles = await startRoles(deps, { serve: true, work: true, migrate: !o.db, port: 0, host: '127.0.0.1' });
-    events = new QueueEvents(QUEUES.conversations, {
-      connection: { ...deps.redis.options },
-      prefix: config.DESKPILOT_PREFIX,
-    });
-    await events.waitUntilReady();
-    const registered = await registerSandboxTenant(deps, intercom, {
+    const queueEvents = stack.queueEvents;
+    if (!queueEvents) throw new Error('the eval stack has no queue events');
+    const registered = await stack.addTenant({
       appName: 'Eval app',
       clientSecret: CLIENT_SECRET,
+      settings: {
+        teams: SEED_TEAMS.map((t) => ({ id: t.id, name: t.name, handles: `${t.name.toLowerCase()} questions` })),
+        tone: 'warm and concise',
+      },
     });
     let tenant = registered.tenant;
     const token = registered.token;
-    const url = roles.url ?? '';
-    const queueEvents = events;
 
     return {
       config,
       deps,
       intercom,
-      modelLabel: sandbox ? 'model sandbox (scripted)' : `Claude ${config.ANTHROPIC_MODEL}`,
+      modelLabel: stack.modelSandbox ? 'model sandbox (scripted)' : `Claude ${config.ANTHROPIC_MODEL}`,
       usingClaude,
       get tenant() {
         return tenant;
@@ -139,7 +115,7 @@ export async function startEvalStack(o: {
         tenant = await deps.tenants.updateTenant(tenant.id, { mode });
       },
       setPersona(persona) {
-        sandbox?.setPersona(persona);
+        stack.modelSandbox?.setPersona(persona);
       },
       async refusals(conversationId) {
         const rows = await deps.audit.query({ tenantId: tenant.id, conversationId });
@@ -191,10 +167,10 @@ export async function startEvalStack(o: {
           return /timed out/.test(message) ? 'failed:timeout' : `failed:${failureReasonCode(message)}`;
         }
       },
-      close: teardown,
+      close: stack.close,
     };
   } catch (err) {
-    await teardown().catch(() => undefined);
+    await stack.close().catch(() => undefined);
     throw err;
   }
 }

@@ -1,25 +1,15 @@
 // `npm run demo`: the whole product against the sandboxes on this machine. Starts both sandboxes and `all`
-// on an embedded database, registers the sandbox workspace, posts signed webhooks (plus a duplicate and a
-// forgery), waits for the agent, and prints what it did to each conversation.
+// on an embedded database (the testkit's startStack, loaded only when the demo runs), registers the sandbox
+// workspace, posts signed webhooks (plus a duplicate and a forgery), waits for the agent, and prints what it did.
 import { randomBytes } from 'node:crypto';
-import { Job, QueueEvents } from 'bullmq';
-import { loadConfig } from '../config.js';
-import { buildDeps } from '../deps.js';
-import { createLogger } from '../logger.js';
-import { createWorkerRedis, deleteKeysWithPrefix } from '../queue/connections.js';
-import { QUEUES } from '../queue/jobs.js';
-import type { RecordedCall } from '../sandbox/intercom-call-log.js';
-import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
-import { SEED_CONVERSATION_ID } from '../sandbox/intercom-seed-data.js';
-import { createModelSandbox } from '../sandbox/model-sandbox.js';
-import { signedDelivery } from '../sandbox/webhook-events.js';
-import { registerSandboxTenant } from '../sandbox/sandbox-tenant.js';
-import { startRoles } from './roles.js';
+import { Job } from 'bullmq';
+import type { RecordedCall } from '@deskpilot/intercom-sandbox';
+import { loadDevPackage } from './dev-packages.js';
 
 const CLIENT_SECRET = 'demo_client_secret_not_for_production';
 
 const SCENARIOS = [
-  { title: 'Double charge (the example webhook)', conversationId: SEED_CONVERSATION_ID },
+  { title: 'Double charge (the example webhook)', seeded: true },
   {
     title: 'How-to question',
     contact: '6762f1a51bb69f9f2193bc02',
@@ -50,42 +40,47 @@ const SCENARIOS = [
 
 export async function runDemo(env: Record<string, string | undefined>, print: (line: string) => void): Promise<void> {
   const useClaude = Boolean(env.ANTHROPIC_API_KEY) && !env.ANTHROPIC_BASE_URL;
-  const intercom = await createIntercomSandbox({ port: 0 });
-  const model = useClaude ? undefined : await createModelSandbox({ port: 0 });
-  const config = loadConfig({
-    ...env,
-    DESKPILOT_VAULT_KEY: env.DESKPILOT_VAULT_KEY ?? randomBytes(32).toString('base64'),
-    // A fresh prefix and, without DATABASE_URL, an in-memory PGlite: the demo never touches real data.
-    DESKPILOT_PREFIX: `demo_${randomBytes(4).toString('hex')}`,
-    PGLITE_DIR: env.DATABASE_URL ? (env.PGLITE_DIR ?? './data/pglite') : 'memory://',
-    INTERCOM_BASE_URL: intercom.url,
-    ANTHROPIC_API_KEY: useClaude ? env.ANTHROPIC_API_KEY : 'sandbox-key',
-    ...(model ? { ANTHROPIC_BASE_URL: model.url } : {}),
-    WEBHOOK_COALESCE_MS: '200',
-    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+  const { startStack, signedDelivery } = await loadDevPackage('demo', () => import('@deskpilot/testkit'));
+  const { SEED_CONVERSATION_ID, SEED_TEAMS } = await loadDevPackage(
+    'demo',
+    () => import('@deskpilot/intercom-sandbox'),
+  );
+  const stack = await startStack({
+    modelSandbox: !useClaude,
+    env: {
+      ...env,
+      // A fresh prefix and, without DATABASE_URL, an in-memory PGlite: the demo never touches real data.
+      PGLITE_DIR: env.DATABASE_URL ? (env.PGLITE_DIR ?? './data/pglite') : 'memory://',
+      ANTHROPIC_API_KEY: useClaude ? env.ANTHROPIC_API_KEY : 'sandbox-key',
+      WEBHOOK_COALESCE_MS: '200',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      WORKER_CONCURRENCY: env.WORKER_CONCURRENCY,
+    },
+    db: 'config',
+    prefix: `demo_${randomBytes(4).toString('hex')}`,
+    logs: 'stdout',
   });
-  const logger = createLogger(config);
-  const deps = await buildDeps(config, logger);
-  const roles = await startRoles(deps, { serve: true, work: true, migrate: true, port: 0, host: '127.0.0.1' });
-  const events = new QueueEvents(QUEUES.conversations, {
-    connection: { ...deps.redis.options },
-    prefix: config.DESKPILOT_PREFIX,
-  });
+  const { config, deps, intercom, url, queueEvents: events } = stack;
   try {
+    if (!events) throw new Error('the demo stack has no queue events');
     print(
-      `deskpilot demo: receiver ${roles.url}, Intercom sandbox ${intercom.url}, model ${model ? `sandbox ${model.url}` : `Claude (${config.ANTHROPIC_MODEL})`}`,
+      `deskpilot demo: receiver ${url}, Intercom sandbox ${intercom.url}, model ${stack.modelSandbox ? `sandbox ${stack.modelSandbox.url}` : `Claude (${config.ANTHROPIC_MODEL})`}`,
     );
     print(
       `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite (in memory)'}; Redis ${withoutPassword(config.REDIS_URL)}\n`,
     );
 
-    const { tenant } = await registerSandboxTenant(deps, intercom, {
+    const { tenant } = await stack.addTenant({
       appName: 'Demo public app',
       clientSecret: CLIENT_SECRET,
+      settings: {
+        teams: SEED_TEAMS.map((t) => ({ id: t.id, name: t.name, handles: `${t.name.toLowerCase()} questions` })),
+        tone: 'warm and concise',
+      },
     });
 
     const post = (body: Buffer, signature: string) =>
-      fetch(`${roles.url}/webhooks/intercom`, {
+      fetch(`${url}/webhooks/intercom`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature': signature },
         body,
@@ -96,8 +91,8 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
     const jobs: Array<{ title: string; conversationId: string; jobId: string }> = [];
     for (const s of SCENARIOS) {
       const conversationId =
-        'conversationId' in s
-          ? s.conversationId
+        'seeded' in s
+          ? SEED_CONVERSATION_ID
           : String(intercom.addConversation({ contact: s.contact, body: `<p>${s.body}</p>` }).id);
       const d = signedDelivery(CLIENT_SECRET, { conversationId });
       const res = await post(d.body, d.signature);
@@ -139,12 +134,7 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
     print(`Intercom writes to conversations (${total(writes)}): ${formatKinds(writes) || 'none'}`);
     print(`other Intercom calls (${total(others)}): ${formatKinds(others) || 'none'}`);
   } finally {
-    await events.close();
-    await roles.stop();
-    await intercom.close();
-    await model?.close();
-    const redis = createWorkerRedis(config.REDIS_URL);
-    await deleteKeysWithPrefix(redis, config.DESKPILOT_PREFIX).finally(() => redis.disconnect());
+    await stack.close();
   }
 }
 

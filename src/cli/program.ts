@@ -6,11 +6,10 @@ import { loadConfig, type Config } from '../config.js';
 import { migrateToLatest } from '../db/database.js';
 import { buildDeps, buildReceiver, buildWorker, type Deps } from '../deps.js';
 import { createLogger } from '../logger.js';
-import { createIntercomSandbox } from '../sandbox/intercom-sandbox.js';
-import { createModelSandbox } from '../sandbox/model-sandbox.js';
 import type { CliContext } from './context.js';
 import { auditExport, auditHead, auditPrune, auditQuery, auditVerify } from './audit.js';
 import { runDemo } from './demo.js';
+import { loadDevPackage } from './dev-packages.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow, type DlqFilterArgs } from './dlq.js';
 import { parsePort } from './parse.js';
 import { stopOnSignals } from './lifecycle.js';
@@ -126,6 +125,8 @@ export function buildProgram(env: Env): Command {
     .option('--model-port <port>', 'model sandbox port', port('model-port'), 4020)
     .option('--host <host>', 'bind address', '127.0.0.1')
     .action(async (o: { intercomPort: number; modelPort: number; host: string }) => {
+      const { createIntercomSandbox } = await loadDevPackage('sandbox', () => import('@deskpilot/intercom-sandbox'));
+      const { createModelSandbox } = await loadDevPackage('sandbox', () => import('@deskpilot/model-sandbox'));
       const intercom = await createIntercomSandbox({ port: o.intercomPort, host: o.host });
       const model = await createModelSandbox({ port: o.modelPort, host: o.host });
       process.stdout.write(

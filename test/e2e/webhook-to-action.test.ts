@@ -1,7 +1,7 @@
 // Foundation: a signed Intercom webhook becomes an agent action, end to end, on real Redis and Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job } from 'bullmq';
-import { readExample, signedDelivery } from '../../src/sandbox/webhook-events.js';
+import { readExample, signedDelivery } from '@deskpilot/testkit/webhooks';
 import { signIntercomBody } from '../../src/intercom/signature.js';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../support/harness.js';
 

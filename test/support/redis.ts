@@ -1,11 +1,8 @@
 // Per-test Redis isolation (ARCHITECTURE: tests): a unique prefix for BullMQ and our own keys, deleted afterwards.
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL } from './env.js';
 
-export function uniquePrefix(): string {
-  return `t_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-}
+export { uniquePrefix } from '@deskpilot/testkit';
 
 export function createTestRedis(): Redis {
   return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });

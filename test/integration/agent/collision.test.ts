@@ -2,8 +2,8 @@
 // next write; a burst of webhooks for one conversation coalesces into one run on the newest state.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
-import { signedDelivery } from '../../../src/sandbox/webhook-events.js';
-import { SEED_APP_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
+import { SEED_APP_ID } from '@deskpilot/intercom-sandbox';
 import {
   BOT,
   CLIENT_SECRET,

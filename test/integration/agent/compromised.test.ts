@@ -3,7 +3,7 @@
 // logs) shows nothing violating landed, the refusal is in the audit trail, and the run ended safely.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantMode } from '../../../src/db/schema.js';
-import { SEED_APP_ID, SEED_CONVERSATION_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_APP_ID, SEED_CONVERSATION_ID } from '@deskpilot/intercom-sandbox';
 import { startAgentHarness, TEAMMATE, type AgentHarness } from './support.js';
 
 const NOTE =

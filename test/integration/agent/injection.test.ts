@@ -2,7 +2,7 @@
 // its tools, and no secret ever reaches the model or a reply (the tools cannot name another conversation, and
 // secrets never enter a prompt).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_CONVERSATION_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_CONVERSATION_ID } from '@deskpilot/intercom-sandbox';
 import { startAgentHarness, TEST_SECRETS, type AgentHarness } from './support.js';
 
 const ATTACKS = [

@@ -1,27 +1,23 @@
 // A whole deskpilot worker (and receiver) on real Redis and Postgres against both sandboxes, for the agent
-// tests. Unlike test/support/harness.ts it can swap the model for an in-process ScriptedModel (STYLE T2 allows
-// one for loop logic; Intercom, Redis and Postgres stay real) and enqueue jobs with a short test backoff.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { Job, QueueEvents } from 'bullmq';
-import { loadConfig, type Config } from '../../../src/config.js';
+// tests: the testkit's stack with one tenant connected, and a model that can be an in-process ScriptedModel
+// (STYLE T2 allows one for loop logic; Intercom, Redis and Postgres stay real); jobs get a short test backoff.
+import { randomUUID } from 'node:crypto';
+import { Job, type QueueEvents } from 'bullmq';
+import { SEED_BOT_ADMIN_ID, SEED_TEAMS, type IntercomSandbox } from '@deskpilot/intercom-sandbox';
+import type { ModelSandbox } from '@deskpilot/model-sandbox';
+import { SANDBOX_MODEL_KEY } from '@deskpilot/testkit';
+import type { Config } from '../../../src/config.js';
 import type { Tenant, TenantMode, TenantSettings } from '../../../src/db/schema.js';
-import { buildDeps, type Deps } from '../../../src/deps.js';
+import type { Deps } from '../../../src/deps.js';
 import type { ModelClient, ModelRequest, ModelResponse } from '../../../src/agent/model.js';
-import { startRoles, type RunningRoles } from '../../../src/cli/roles.js';
-import { createLogger } from '../../../src/logger.js';
-import { JOB, QUEUES, type ConversationTask } from '../../../src/queue/jobs.js';
-import { createIntercomSandbox, type IntercomSandbox } from '../../../src/sandbox/intercom-sandbox.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_TEAMS } from '../../../src/sandbox/intercom-seed-data.js';
-import { createModelSandbox, type ModelSandbox } from '../../../src/sandbox/model-sandbox.js';
+import type { RunningRoles } from '../../../src/cli/roles.js';
+import { JOB, type ConversationTask } from '../../../src/queue/jobs.js';
 import { DEFAULT_TOOLS } from '../../../src/vault/tenant-store.js';
-import { connectTenant } from '../../../src/vault/connect.js';
-import { createTestDb, type TestDb } from '../../support/db.js';
-import { TEST_REDIS_URL } from '../../support/env.js';
-import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
+import type { TestDb } from '../../support/db.js';
+import { parts, startTestStack } from '../../support/harness.js';
 
 export const CLIENT_SECRET = 'agent_test_client_secret';
-export const MODEL_KEY = 'sk-test-model-key-123456';
+export const MODEL_KEY = SANDBOX_MODEL_KEY;
 /** Secrets of the harness that must never appear in a prompt, a reply or a log line (plus token and vault key). */
 export const TEST_SECRETS = [CLIENT_SECRET, MODEL_KEY];
 export const BOT = SEED_BOT_ADMIN_ID;
@@ -112,69 +108,36 @@ export async function startAgentHarness(
     serve?: boolean;
   } = {},
 ): Promise<AgentHarness> {
-  const intercom = await createIntercomSandbox({ port: 0 });
-  const model = await createModelSandbox({ port: 0 });
-  const testDb = await createTestDb();
-  const prefix = uniquePrefix();
-  const vaultKey = randomBytes(32).toString('base64');
-  const config = loadConfig({
-    REDIS_URL: TEST_REDIS_URL,
-    DESKPILOT_PREFIX: prefix,
-    DESKPILOT_VAULT_KEY: vaultKey,
-    ANTHROPIC_API_KEY: MODEL_KEY,
-    ANTHROPIC_BASE_URL: model.url,
-    INTERCOM_BASE_URL: intercom.url,
-    WEBHOOK_COALESCE_MS: '0',
-    LOG_LEVEL: 'info',
-    WORKER_CONCURRENCY: '20',
-    ...o.env,
+  const model = o.model;
+  const s = await startTestStack({
+    ...(o.serve === undefined ? {} : { serve: o.serve }),
+    ...(o.work === undefined ? {} : { work: o.work }),
+    ...(o.env ? { env: o.env } : {}),
+    ...(model ? { model: typeof model === 'function' ? ({ sandboxUrl }) => model(sandboxUrl ?? '') : model } : {}),
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  const custom = typeof o.model === 'function' ? o.model(model.url) : o.model;
-  const deps = await buildDeps(config, createLogger(config, sink), {
-    db: testDb.db,
-    ...(custom ? { model: custom } : {}),
-  });
-  const roles = await startRoles(deps, {
-    serve: o.serve ?? true,
-    work: o.work ?? true,
-    migrate: false,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  const events = new QueueEvents(QUEUES.conversations, { connection: createTestRedis(), prefix });
-  await events.waitUntilReady();
-
-  const app = await deps.tenants.addApp({ name: 'Agent test app', clientSecret: CLIENT_SECRET });
-  let tenant = await deps.tenants.addTenant({
-    mode: 'autonomous', // explicit: new tenants default to shadow
-    name: 'Example Shop',
-    workspaceId: SEED_APP_ID,
-    appId: app.id,
+  const { roles, testDb, queueEvents: events } = parts(s);
+  const { config, deps, intercom, vaultKey, logs } = s;
+  const registered = await s.addTenant({
+    clientSecret: CLIENT_SECRET,
+    appName: 'Agent test app',
     settings: SETTINGS,
   });
-  const token = intercom.issueToken(SEED_APP_ID, SEED_BOT_ADMIN_ID);
-  await connectTenant(deps, { tenantId: tenant.id, token, source: 'token' });
+  let tenant = registered.tenant;
+  const token = registered.token;
 
   const h: AgentHarness = {
     config,
     deps,
     roles,
     intercom,
-    model,
+    model: parts(s).model,
     testDb,
     get tenant() {
       return tenant;
     },
     token,
     vaultKey,
-    url: roles.url ?? '',
+    url: s.url,
     logs,
     events,
     async configure(c) {
@@ -237,16 +200,7 @@ export async function startAgentHarness(
       if (!conv) throw new Error(`no conversation ${conversationId}`);
       return conv as Record<string, unknown>;
     },
-    async close() {
-      await events.close();
-      await roles.stop();
-      const redis = createTestRedis();
-      await deleteKeysWithPrefix(redis, prefix);
-      redis.disconnect();
-      await testDb.destroy();
-      await intercom.close();
-      await model.close();
-    },
+    close: s.close,
   };
   return h;
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedDelivery } from '../../../src/sandbox/webhook-events.js';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { createCipher, createKeyring, keyIdFor } from '../../../src/vault/cipher.js';
 import { createKeySightings } from '../../../src/vault/key-sightings.js';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness.js';

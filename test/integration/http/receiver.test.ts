@@ -4,8 +4,8 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../../src/queue/jobs.js';
 import { signIntercomBody } from '../../../src/intercom/signature.js';
-import { signedDelivery } from '../../../src/sandbox/webhook-events.js';
-import { SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
+import { SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness.js';
 
 describe('webhook receiver', () => {

@@ -1,15 +1,15 @@
 // Conversation actions through the real client against the sandbox over HTTP, including their error paths.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { IntercomConflictError, IntercomInvalidRequestError, IntercomNotFoundError } from '../../../src/errors.js';
-import { inAnHour, startHarness, type Harness } from './support.js';
+import { inAnHour, startClientHarness, type ClientHarness } from './support.js';
 
-let h: Harness;
+let h: ClientHarness;
 let convId: string;
 const BOT = '9608812';
 
 beforeEach(async () => {
   await h?.close();
-  h = await startHarness();
+  h = await startClientHarness();
   convId = h.sb.seed.conversationId;
 });
 afterAll(async () => h.close());

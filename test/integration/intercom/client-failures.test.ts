@@ -11,11 +11,11 @@ import {
   RateLimitedError,
 } from '../../../src/errors.js';
 import type { RateLimitInfo } from '../../../src/intercom/client.js';
-import { startHarness, type Harness } from './support.js';
+import { startClientHarness, type ClientHarness } from './support.js';
 
-let h: Harness;
+let h: ClientHarness;
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startClientHarness();
 });
 afterEach(async () => h.close());
 
@@ -73,7 +73,7 @@ describe('429', () => {
   it('carries the time until X-RateLimit-Reset and reports headers, also on the 429', async () => {
     const now = () => 1_800_000_003_000; // 3 s into a 10 s window
     await h.close();
-    h = await startHarness({ now, limits: { appPerMinute: 12 } }); // 2 calls per window
+    h = await startClientHarness({ now, limits: { appPerMinute: 12 } }); // 2 calls per window
     const infos: RateLimitInfo[] = [];
     const client = h.makeClient({ now, hooks: { onRateLimit: (i) => void infos.push(i) } });
     await client.listTags();
@@ -92,7 +92,7 @@ describe('429', () => {
   it('waits at least one second when the reset is imminent', async () => {
     const now = () => 1_800_000_009_900;
     await h.close();
-    h = await startHarness({ now, limits: { appPerMinute: 6 } });
+    h = await startClientHarness({ now, limits: { appPerMinute: 6 } });
     const client = h.makeClient({ now });
     await client.listTags();
     await expect(client.listTags()).rejects.toMatchObject({ retryAfterMs: 1_000 });

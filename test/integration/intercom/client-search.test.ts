@@ -1,10 +1,10 @@
 // searchConversations: the query DSL subset we use, nesting, and cursor pagination over pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, startHarness, type Harness } from './support.js';
+import { collect, startClientHarness, type ClientHarness } from './support.js';
 
-let h: Harness;
+let h: ClientHarness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startClientHarness();
   for (let i = 0; i < 7; i += 1)
     h.sb.addConversation({ contact: '6762f1a51bb69f9f2193bc02', body: `<p>Question ${i}</p>` });
 });
@@ -33,7 +33,7 @@ describe('searchConversations', () => {
   });
 
   it('supports =, !=, IN, NIN, >, < and AND/OR nesting', async () => {
-    const q = async (query: Parameters<Harness['client']['searchConversations']>[0]) =>
+    const q = async (query: Parameters<ClientHarness['client']['searchConversations']>[0]) =>
       ids(await collect(h.client.searchConversations(query)));
     expect(await q({ field: 'state', operator: '=', value: 'closed' })).toEqual(['215472699001237']);
     expect(await q({ field: 'team_assignee_id', operator: 'IN', value: ['5120002'] })).toEqual(['215472699001236']);

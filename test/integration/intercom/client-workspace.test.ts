@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialRevokedError, IntercomInvalidRequestError, IntercomNotFoundError } from '../../../src/errors.js';
 import { createIntercomClient } from '../../../src/intercom/client.js';
-import { collect, PINNED_VERSION, startHarness, type Harness } from './support.js';
+import { collect, PINNED_VERSION, startClientHarness, type ClientHarness } from './support.js';
 
-let h: Harness;
+let h: ClientHarness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startClientHarness();
 });
 afterAll(async () => h.close());
 

@@ -3,9 +3,9 @@
 // and query against the operation's request schema, the sandbox's answer against the response schema.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../src/sandbox/intercom-sandbox.js';
+import type { RecordedCall } from '@deskpilot/intercom-sandbox';
 import { errorsOf, loadSpec, type Spec } from './openapi.js';
-import { collect, inAnHour, PINNED_VERSION, startHarness, type Harness } from './support.js';
+import { collect, inAnHour, PINNED_VERSION, startClientHarness, type ClientHarness } from './support.js';
 
 const fixture = (v: string) =>
   fileURLToPath(new URL(`../../fixtures/openapi/intercom-${v}.subset.yaml`, import.meta.url));
@@ -14,7 +14,7 @@ const next = loadSpec(fixture('2.16'));
 const BOT = '9608812';
 const ignore = () => undefined;
 
-async function exerciseEveryOperation(h: Harness): Promise<void> {
+async function exerciseEveryOperation(h: ClientHarness): Promise<void> {
   const c = h.client;
   const conv = h.sb.seed.conversationId;
   await c.getMe();
@@ -73,10 +73,10 @@ async function exerciseEveryOperation(h: Harness): Promise<void> {
   await c.getMe().catch(ignore);
 }
 
-let h: Harness;
+let h: ClientHarness;
 let calls: RecordedCall[];
 beforeAll(async () => {
-  h = await startHarness({ recordResponses: true });
+  h = await startClientHarness({ recordResponses: true });
   await exerciseEveryOperation(h);
   calls = h.sb.calls();
 });

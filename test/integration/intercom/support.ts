@@ -7,15 +7,11 @@ import {
   type IntercomClientOptions,
   type IntercomPools,
 } from '../../../src/intercom/client.js';
-import {
-  createIntercomSandbox,
-  type IntercomSandbox,
-  type IntercomSandboxOptions,
-} from '../../../src/sandbox/intercom-sandbox.js';
+import { createIntercomSandbox, type IntercomSandbox, type IntercomSandboxOptions } from '@deskpilot/intercom-sandbox';
 
 export const PINNED_VERSION = '2.15';
 
-export interface Harness {
+export interface ClientHarness {
   sb: IntercomSandbox;
   pools: IntercomPools;
   token: string;
@@ -24,7 +20,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: IntercomSandboxOptions = {}): Promise<Harness> {
+export async function startClientHarness(opts: IntercomSandboxOptions = {}): Promise<ClientHarness> {
   const sb = await createIntercomSandbox(opts);
   const pools = createIntercomPools();
   const token = sb.issueToken(sb.seed.appId, sb.seed.botAdminId);

@@ -5,8 +5,8 @@
 import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationJobResult } from '../../../src/jobs/job-result.js';
-import { SEED_APP_ID } from '../../../src/sandbox/intercom-seed-data.js';
-import { signedDelivery, type ExampleName } from '../../../src/sandbox/webhook-events.js';
+import { SEED_APP_ID } from '@deskpilot/intercom-sandbox';
+import { signedDelivery, type ExampleName } from '@deskpilot/testkit/webhooks';
 import { CLIENT_SECRET, startAgentHarness, type AgentHarness } from '../agent/support.js';
 import { spawnWorker, type WorkerChild } from './support/crash-kit.js';
 

@@ -3,9 +3,9 @@
 import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB } from '../../../src/queue/jobs.js';
-import { signedDelivery } from '../../../src/sandbox/webhook-events.js';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { connectTenant } from '../../../src/vault/connect.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';

@@ -10,10 +10,14 @@ import { loadConfig } from '../../../src/config.js';
 import { buildDeps, type Deps } from '../../../src/deps.js';
 import { createLogger } from '../../../src/logger.js';
 import { QUEUES } from '../../../src/queue/jobs.js';
-import { createIntercomSandbox, type IntercomSandbox } from '../../../src/sandbox/intercom-sandbox.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
-import { createModelSandbox, type ModelSandbox } from '../../../src/sandbox/model-sandbox.js';
-import { signedDelivery } from '../../../src/sandbox/webhook-events.js';
+import {
+  createIntercomSandbox,
+  SEED_APP_ID,
+  SEED_BOT_ADMIN_ID,
+  type IntercomSandbox,
+} from '@deskpilot/intercom-sandbox';
+import { createModelSandbox, type ModelSandbox } from '@deskpilot/model-sandbox';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { connectTenant } from '../../../src/vault/connect.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { TEST_REDIS_URL } from '../../support/env.js';

@@ -5,8 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { signIntercomBody } from '../../../src/intercom/signature.js';
-import { SEED_APP_ID } from '../../../src/sandbox/intercom-seed-data.js';
-import { readExample } from '../../../src/sandbox/webhook-events.js';
+import { SEED_APP_ID } from '@deskpilot/intercom-sandbox';
+import { readExample } from '@deskpilot/testkit/webhooks';
 import { TEST_CLIENT_SECRET } from '../../support/harness.js';
 import type { Delivery } from './support.js';
 

@@ -5,8 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecryptError } from '../../../src/errors.js';
 import { JOB } from '../../../src/queue/jobs.js';
-import { SEED_APP_ID } from '../../../src/sandbox/intercom-seed-data.js';
-import { signedDelivery } from '../../../src/sandbox/webhook-events.js';
+import { SEED_APP_ID } from '@deskpilot/intercom-sandbox';
+import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness.js';
 import { addWorkspace, enqueue, everythingObservable, newConversation } from '../vault/support.js';
 

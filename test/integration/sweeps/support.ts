@@ -1,20 +1,15 @@
 // Sweep tests: real Redis and Postgres, the Intercom sandbox over HTTP with a movable clock, and one fresh
 // sandbox workspace per tenant so each test sees only its own conversations. No worker runs conversation jobs:
 // the tests read what the sweeps put on the conversation queue.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { loadConfig } from '../../../src/config.js';
-import { buildDeps, type Deps } from '../../../src/deps.js';
-import { createLogger } from '../../../src/logger.js';
+import type { IntercomSandbox } from '@deskpilot/intercom-sandbox';
+import type { Deps } from '../../../src/deps.js';
 import type { ConversationEventJob } from '../../../src/queue/jobs.js';
-import { createIntercomSandbox, type IntercomSandbox } from '../../../src/sandbox/intercom-sandbox.js';
 import type { TenantSettings } from '../../../src/db/schema.js';
-import { connectTenant } from '../../../src/vault/connect.js';
 import type { TenantSession } from '../../../src/vault/vault.js';
-import { createTestDb, type TestDb } from '../../support/db.js';
-import { TEST_REDIS_URL } from '../../support/env.js';
-import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
+import type { TestDb } from '../../support/db.js';
+import { startTestStack } from '../../support/harness.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -49,25 +44,16 @@ export interface SweepEnv {
 
 export async function startSweepEnv(): Promise<SweepEnv> {
   let sandboxClock: number | undefined;
-  const sandbox = await createIntercomSandbox({ port: 0, seed: false, now: () => sandboxClock ?? Date.now() });
-  const testDb = await createTestDb();
-  const prefix = uniquePrefix();
-  const config = loadConfig({
-    REDIS_URL: TEST_REDIS_URL,
-    DESKPILOT_PREFIX: prefix,
-    DESKPILOT_VAULT_KEY: randomBytes(32).toString('base64'),
-    INTERCOM_BASE_URL: sandbox.url,
-    LOG_LEVEL: 'info',
+  // Deps only (no roles), no model, and the config's own defaults where the full stack would set test values.
+  const stack = await startTestStack({
+    roles: false,
+    modelSandbox: false,
+    intercom: { seed: false, now: () => sandboxClock ?? Date.now() },
+    env: { WEBHOOK_COALESCE_MS: undefined, WORKER_CONCURRENCY: undefined },
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      logs.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  const deps = await buildDeps(config, createLogger(config, sink), { db: testDb.db });
-  let appRowId: string | undefined;
+  const { deps, logs, prefix, intercom: sandbox } = stack;
+  if (!stack.schemaDb) throw new Error('the sweep stack has no test schema');
+  const testDb = stack.schemaDb;
 
   return {
     deps,
@@ -93,16 +79,14 @@ export async function startSweepEnv(): Promise<SweepEnv> {
       const botId = sandbox.addAdmin(appId, { name: 'Deskpilot', email: `bot@${appId}.test`, bot: true }).id;
       const humanId = sandbox.addAdmin(appId, { name: 'Hana', email: `hana@${appId}.test` }).id;
       const teamId = sandbox.addTeam(appId, { name: 'Billing', adminIds: [humanId] }).id;
-      const token = sandbox.issueToken(appId, botId);
-      appRowId ??= (await deps.tenants.addApp({ name: 'Test app', clientSecret: 'test_client_secret' })).id;
-      const tenant = await deps.tenants.addTenant({
-        mode: 'autonomous', // explicit: new tenants default to shadow
+      const { tenant, token } = await stack.addTenant({
+        clientSecret: 'test_client_secret',
+        appName: 'Test app',
         name: `Shop ${appId}`,
         workspaceId: appId,
-        appId: appRowId,
+        botId,
         ...(sweeps ? { settings: { sweeps } } : {}),
       });
-      await connectTenant(deps, { tenantId: tenant.id, token, source: 'token' });
       let n = 0;
       return {
         tenantId: tenant.id,
@@ -130,14 +114,7 @@ export async function startSweepEnv(): Promise<SweepEnv> {
       >;
       return jobs.filter((j) => j.data.tenantId === tenantId);
     },
-    async close() {
-      await deps.close();
-      const redis = createTestRedis();
-      await deleteKeysWithPrefix(redis, prefix);
-      redis.disconnect();
-      await testDb.destroy();
-      await sandbox.close();
-    },
+    close: stack.close,
   };
 }
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantAdd, tenantConnect, tenantDisconnect, tenantList, tenantShow } from '../../../src/cli/tenant.js';
 import { WorkspaceMismatchError } from '../../../src/vault/connect.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
 import { startHarness, type Harness } from '../../support/harness.js';
 import { addWorkspace, cliContext } from './support.js';
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyring } from '../../../src/vault/cipher.js';
 import { createOAuthStateSigner } from '../../../src/vault/oauth-state.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness.js';
 import { addWorkspace, enqueue, everythingObservable, newConversation } from './support.js';
 

@@ -6,7 +6,7 @@ import { buildDeps, type Deps } from '../../../src/deps.js';
 import { CredentialRevokedError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/logger.js';
 import { createDeadLetters } from '../../../src/queue/dead-letters.js';
-import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_APP_ID, SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
 import { connectAndResume } from '../../../src/vault/connect-and-resume.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import { addWorkspace, enqueue, newConversation } from './support.js';

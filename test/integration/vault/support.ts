@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Job } from 'bullmq';
 import type { CliContext } from '../../../src/cli/context.js';
 import type { Deps } from '../../../src/deps.js';
-import { SEED_BOT_ADMIN_ID } from '../../../src/sandbox/intercom-seed-data.js';
+import { SEED_BOT_ADMIN_ID } from '@deskpilot/intercom-sandbox';
 import type { Harness } from '../../support/harness.js';
 
 export function addWorkspace(h: Harness, appId: string): void {

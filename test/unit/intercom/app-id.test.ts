@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readAppId } from '../../../src/intercom/app-id.js';
-import { readExample } from '../../../src/sandbox/webhook-events.js';
+import { readExample } from '@deskpilot/testkit/webhooks';
 
 const SLOW_OK = { timeout: 30_000 };
 const appId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildArgs, closestEnum } from '../../../src/sandbox/model-args.js';
+import { buildArgs, closestEnum } from '../../src/model-args.js';
 
 const now = () => Date.parse('2025-01-01T00:00:00Z');
 

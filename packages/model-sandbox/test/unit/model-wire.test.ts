@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readTranscript } from '../../../src/sandbox/model-transcript.js';
-import { MessagesRequest, checkConversation, checkTools, describeIssue } from '../../../src/sandbox/model-wire.js';
+import { readTranscript } from '../../src/model-transcript.js';
+import { MessagesRequest, checkConversation, checkTools, describeIssue } from '../../src/model-wire.js';
 
 describe('request validation', () => {
   it('explains the first problem with its path', () => {

@@ -8,7 +8,7 @@ import Anthropic, {
 } from '@anthropic-ai/sdk';
 import type { MessageParam, Tool, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createModelSandbox, type ModelSandbox } from '../../../src/sandbox/model-sandbox.js';
+import { createModelSandbox, type ModelSandbox } from '../../src/model-sandbox.js';
 
 const obj = (properties: Record<string, unknown>): Tool.InputSchema => ({
   type: 'object',

@@ -1,6 +1,6 @@
 // The sandbox's control surface over HTTP (/__sandbox/...), as the demo and the chaos script use it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIntercomSandbox, type IntercomSandbox } from '../../../src/sandbox/intercom-sandbox.js';
+import { createIntercomSandbox, type IntercomSandbox } from '../../src/intercom-sandbox.js';
 
 let sb: IntercomSandbox;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // Intercom-style validation errors, scripted conversation activity and faults.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIntercomSandbox, type IntercomSandbox } from '../../../src/sandbox/intercom-sandbox.js';
+import { createIntercomSandbox, type IntercomSandbox } from '../../src/intercom-sandbox.js';
 
 let sb: IntercomSandbox;
 let token: string;
@@ -31,7 +31,7 @@ async function call(
 // Only read through IntercomConversation-agnostic matchers: fixtures are external data, never cast.
 const fixture = (name: string): { app_id?: unknown; data?: { item?: Record<string, unknown> } } => {
   const parsed: unknown = JSON.parse(
-    readFileSync(new URL(`../../../examples/webhooks/${name}`, import.meta.url), 'utf8'),
+    readFileSync(new URL(`../../../../examples/webhooks/${name}`, import.meta.url), 'utf8'),
   );
   return typeof parsed === 'object' && parsed !== null ? parsed : {};
 };

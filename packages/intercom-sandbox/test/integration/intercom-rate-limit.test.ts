@@ -1,7 +1,7 @@
 // The sandbox's per-app and per-workspace budgets in fixed 10-second windows, with an injected clock.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWindowedBudgets } from '../../../src/sandbox/intercom-rate-limit.js';
-import { createIntercomSandbox, type IntercomSandbox } from '../../../src/sandbox/intercom-sandbox.js';
+import { createWindowedBudgets } from '../../src/intercom-rate-limit.js';
+import { createIntercomSandbox, type IntercomSandbox } from '../../src/intercom-sandbox.js';
 
 const T0 = 1_800_000_000_000; // a window boundary
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideTurn, findArticle, type PlannedTurn } from '../../../src/sandbox/model-policy.js';
-import { MessagesRequest, type MessageParam } from '../../../src/sandbox/model-wire.js';
+import { decideTurn, findArticle, type PlannedTurn } from '../../src/model-policy.js';
+import { MessagesRequest, type MessageParam } from '../../src/model-wire.js';
 
 const str = (extra: Record<string, unknown> = {}) => ({ type: 'string', ...extra });
 const obj = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({

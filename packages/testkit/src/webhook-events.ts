@@ -2,12 +2,12 @@
 // for the demo, the evals and the tests. Signing uses the app's client secret, exactly as Intercom does.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { signIntercomBody } from '../intercom/signature.js';
+import { signIntercomBody } from '../../../src/intercom/signature.js';
 
 export type ExampleName =
   'conversation.user.created' | 'conversation.user.replied' | 'conversation.admin.closed' | 'ping';
 
-const EXAMPLES = new URL('../../examples/webhooks/', import.meta.url);
+const EXAMPLES = new URL('../../../examples/webhooks/', import.meta.url);
 
 export function readExample(name: ExampleName): Buffer {
   return readFileSync(new URL(`${name}.json`, EXAMPLES));

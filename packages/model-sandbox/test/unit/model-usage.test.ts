@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countInputTokens, createPromptCache, estimateTokens } from '../../../src/sandbox/model-usage.js';
-import { MessagesRequest } from '../../../src/sandbox/model-wire.js';
+import { countInputTokens, createPromptCache, estimateTokens } from '../../src/model-usage.js';
+import { MessagesRequest } from '../../src/model-wire.js';
 
 const request = (question: string, ttl?: '1h') =>
   MessagesRequest.parse({
