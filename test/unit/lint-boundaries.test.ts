@@ -30,7 +30,7 @@ describe('lint: module boundaries', { timeout: 60_000 }, () => {
   it('fails production code importing the sandboxes', async () => {
     const ids = await ruleIds(
       'src/jobs/lint-probe.ts',
-      "import { createModelSandbox } from '../sandbox/model-sandbox.js';\nexport const probe = createModelSandbox;\n",
+      "import { createModelSandbox } from '../../packages/model-sandbox/src/index.js';\nexport const probe = createModelSandbox;\n",
     );
     expect(ids).toContain('import-x/no-restricted-paths');
   });
