@@ -24,6 +24,17 @@ function urlProtocol(v: string): string {
   return URL.canParse(v) ? new URL(v).protocol : '';
 }
 
+/** USD per million tokens for one model (agent/pricing.ts has the defaults). */
+const ModelPrice = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cacheWrite: z.number().min(0),
+  cacheRead: z.number().min(0),
+});
+export type ModelPrice = z.infer<typeof ModelPrice>;
+export const PriceTable = z.record(z.string().min(1), ModelPrice);
+export type PriceTable = z.infer<typeof PriceTable>;
+
 const PLACEHOLDERS = new Set(['changeme', 'change-me', 'deskpilot-admin', 'secret', 'password']);
 
 export const Env = z.object({
@@ -55,6 +66,25 @@ export const Env = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
+  /** JSON `{ "<model>": { input, output, cacheWrite, cacheRead } }` in USD per million tokens, over the defaults. */
+  MODEL_PRICES: z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(PriceTable),
+  /** Console sessions last this long (a signed cookie; changing ADMIN_TOKEN ends them all). */
+  CONSOLE_SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(8 * 3_600_000),
   INTERCOM_BASE_URL: z.url().optional(),
   INTERCOM_VERSION: z
     .string()

@@ -9,6 +9,7 @@ import { createActionLedger } from './agent/ledger.js';
 import type { LoopDeps } from './agent/loop.js';
 import { createAnthropicModel, type ModelClient } from './agent/model.js';
 import { loadPromptTemplates } from './agent/prompts.js';
+import { createPricing } from './agent/pricing.js';
 import { createRunStore } from './agent/run-store.js';
 import { createTeamDirectory } from './agent/team-directory.js';
 import { createTokenSpend } from './agent/token-spend.js';
@@ -181,7 +182,7 @@ function agentLoop(core: CoreDeps, opts: BuildOptions): () => LoopDeps {
     const { config, db, audit, metrics, logger } = core;
     loopDeps ??= {
       model: opts.model ?? modelFromConfig(config),
-      runs: createRunStore({ db }),
+      runs: createRunStore({ db, costing: runCosting(config) }),
       gate: createWriteGate({ ledger: createActionLedger({ db }), audit, metrics, logger }),
       audit,
       metrics,
@@ -238,6 +239,11 @@ function modelFromConfig(config: Config): ModelClient {
     baseURL: config.ANTHROPIC_BASE_URL,
     model: config.ANTHROPIC_MODEL,
   });
+}
+
+function runCosting(config: Config) {
+  const pricing = createPricing(config.MODEL_PRICES);
+  return { model: config.ANTHROPIC_MODEL, costUsd: pricing.costUsd.bind(null, config.ANTHROPIC_MODEL) };
 }
 
 /** Counts refusals (each becomes a short wait in the run or a delayed job) without touching the limiter. */

@@ -33,7 +33,13 @@ export interface RunStore {
   findByJob(jobId: string): Promise<AgentRun | undefined>;
 }
 
-export function createRunStore(d: { db: Db }): RunStore {
+/** Prices each model call for the run's cost (agent/pricing.ts); without it runs record tokens only. */
+export interface RunCosting {
+  model: string;
+  costUsd(usage: ModelUsage): number;
+}
+
+export function createRunStore(d: { db: Db; costing?: RunCosting }): RunStore {
   const { db } = d;
   const loadSteps = async (runId: string): Promise<RunStep[]> => {
     const rows = await db
@@ -83,6 +89,8 @@ export function createRunStore(d: { db: Db }): RunStore {
           input_tokens: addTo('input_tokens', u.inputTokens),
           output_tokens: addTo('output_tokens', u.outputTokens),
           cached_tokens: addTo('cached_tokens', u.cacheReadTokens),
+          cache_write_tokens: addTo('cache_write_tokens', u.cacheWriteTokens),
+          ...(d.costing ? { model: d.costing.model, cost_usd: addTo('cost_usd', d.costing.costUsd(u)) } : {}),
         })
         .where('id', '=', runId)
         .execute();

@@ -82,6 +82,10 @@ export interface AgentRunsTable {
   input_tokens: ColumnType<number, number | undefined, number>;
   output_tokens: ColumnType<number, number | undefined, number>;
   cached_tokens: ColumnType<number, number | undefined, number>;
+  /** Migration 0004: the model priced, cache-write tokens and the run's cost in USD. */
+  model: ColumnType<string | null, string | null | undefined, string | null>;
+  cache_write_tokens: ColumnType<number, number | undefined, number>;
+  cost_usd: ColumnType<number, number | undefined, number>;
   started_at: Timestamp;
   finished_at: NullableTimestamp;
 }

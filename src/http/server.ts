@@ -1,5 +1,6 @@
 // The HTTP surface: Intercom webhooks, health, readiness and metrics. Admin and OAuth routes register here too.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerConsole } from '../console/plugin.js';
 import type { CoreDeps, ReceiverDeps } from '../deps.js';
 import { registerAdminApi } from './admin-api.js';
 import { createVaultHealth } from '../vault/vault-health.js';
@@ -86,6 +87,7 @@ export async function createServer(deps: ReceiverDeps, opts: ServerOptions = {})
 
   registerAdminApi(app, deps, deps.deadLetters);
   await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);
+  await registerConsole(app, deps);
 
   for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;
