@@ -4,6 +4,7 @@ import type { DeadLetter, DeadLetterFilter } from '../queue/dead-letters.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { parseDate } from './parse.js';
+import { formatSteps } from './runs.js';
 
 export interface DlqFilterArgs {
   tenant?: string;
@@ -61,7 +62,7 @@ export async function dlqShow(a: { queue: string; job: string }, ctx: CliContext
   ctx.print(
     `run      ${run.run.id} ${run.run.status} stop ${run.run.stop_reason ?? '-'} turns ${run.run.turns} tokens ${run.run.input_tokens}+${run.run.output_tokens}`,
   );
-  for (const s of run.steps) ctx.print(`  step ${s.seq} ${s.kind}`);
+  for (const l of formatSteps(run.steps)) ctx.print(l);
   for (const e of run.ledger) ctx.print(`  action ${e.tool} ${e.key} ${e.status}`);
 }
 

@@ -11,6 +11,7 @@ import { auditExport, auditHead, auditPrune, auditQuery, auditVerify } from './a
 import { runDemo } from './demo.js';
 import { loadDevPackage } from './dev-packages.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow, type DlqFilterArgs } from './dlq.js';
+import { registerRunsCommands } from './runs-commands.js';
 import { parsePort } from './parse.js';
 import { stopOnSignals } from './lifecycle.js';
 import { startRoles, startServe, startWork } from './roles.js';
@@ -208,6 +209,7 @@ export function buildProgram(env: Env): Command {
       .option('--since <iso>', 'failed at or after (ISO 8601)')
       .option('--until <iso>', 'failed before (ISO 8601)')
       .option('--job <id>', 'only this job (repeatable)', collect);
+  registerRunsCommands(program, (fn) => command(env, fn));
   const dlq = program.command('dlq').description('dead letters: jobs that will not run again on their own');
   withFilters(dlq.command('list').description('dead letters matching the filters')).action(
     command(env, (ctx, o: DlqFilterArgs) => dlqList(o, ctx)),

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { CLIENT_SECRET, MODEL_KEY, startAgentHarness, type AgentHarness } from '../agent/support.js';
 import { launchChromium } from '../../support/browser.js';
+import { runCli } from '../../support/cli.js';
+import { QUEUES } from '../../../src/queue/jobs.js';
 
 const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
 
@@ -143,6 +145,36 @@ describe('operator console in a browser', () => {
     const parts = h.botParts(id);
     expect(parts.length).toBeGreaterThan(0);
     expect(parts.every((p) => p.part_type === 'note')).toBe(true);
+  });
+
+  it('CLI parity: runs list|show --json carry the same runs as the page; dlq show prints step contents', async () => {
+    h.model.failNext({ status: 400 });
+    const conversationId = h.conversation('My parcel arrived damaged, what now?');
+    const jobId = await h.enqueue(conversationId, { attempts: 1 });
+    await expect(h.finished(jobId)).rejects.toThrow(/model_refused/);
+    const env = {
+      REDIS_URL: h.config.REDIS_URL,
+      DESKPILOT_PREFIX: h.config.DESKPILOT_PREFIX,
+      DESKPILOT_VAULT_KEY: h.vaultKey,
+      DATABASE_URL: h.testDb.urlWithSchema,
+    };
+    const [list, dlq] = await Promise.all([
+      runCli(['runs', 'list', '--json', '--limit', '200'], env),
+      runCli(['dlq', 'show', '--queue', QUEUES.conversations, '--job', jobId], env),
+    ]);
+    expect(list.code, list.stderr).toBe(0);
+    const cliRuns = (JSON.parse(list.stdout) as { rows: Array<{ id: string; costUsd: number }> }).rows;
+    await page.goto(`${h.url}/console/runs`);
+    const pageRuns = await page.locator('#runs a').allTextContents();
+    expect(cliRuns.map((r) => r.id)).toEqual(pageRuns.map((t) => t.trim()));
+    expect(cliRuns.some((r) => r.costUsd > 0)).toBe(true);
+
+    const show = await runCli(['runs', 'show', '--run', pageRuns[0]!.trim()], env);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/the conversation as the agent saw it/);
+    expect(dlq.code, dlq.stderr).toBe(0);
+    expect(dlq.stdout).toContain('My parcel arrived damaged, what now?');
+    for (const out of [list.stdout, show.stdout, dlq.stdout]) expect(out).not.toContain(h.token);
   });
 
   it('renders every page without a token, client secret or vault key', async () => {
