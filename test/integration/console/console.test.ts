@@ -106,8 +106,11 @@ describe('operator console in a browser', () => {
     // The page shows the reply text the agent asked for (JSON-escaped inside the tool call's arguments).
     expect(calls.join('\n')).toContain(JSON.stringify(replyBody).slice(1, 40));
     await expect(page.textContent('body')).resolves.toMatch(/Ledger[\s\S]*reply[\s\S]*done/);
-    if (process.env.CONSOLE_SCREENSHOT)
-      writeFileSync(process.env.CONSOLE_SCREENSHOT, await page.screenshot({ fullPage: false }));
+    const shot = process.env.CONSOLE_SCREENSHOT; // README's picture: CONSOLE_SCREENSHOT=docs/console-run-detail.png
+    if (shot) {
+      await page.setViewportSize({ width: 1280, height: 1500 });
+      writeFileSync(shot, await page.screenshot());
+    }
   });
 
   it('replays a dead letter from the page after a dry-run preview, and the job completes', async () => {
