@@ -1,7 +1,7 @@
 // `deskpilot runs list|show` options (kept out of program.ts so that file stays the map).
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { runsList, runsShow, type RunsListArgs } from './runs.js';
+import { runsList, runsShow, runsSpend, type RunsListArgs } from './runs.js';
 
 export type CommandWrapper = <A extends unknown[]>(
   fn: (ctx: CliContext, ...args: A) => Promise<unknown>,
@@ -28,4 +28,14 @@ export function registerRunsCommands(program: Command, command: CommandWrapper):
     .requiredOption('--run <id>', 'run id (from `runs list`)')
     .option('--json', 'print the run as JSON')
     .action(command((ctx, o: { run: string; json?: boolean }) => runsShow(o, ctx)));
+  runs
+    .command('spend')
+    .description("model spend per tenant and UTC day (the deskpilot_tenant_spend_today_usd gauge is today's row)")
+    .option('--tenant <id>', 'tenant id')
+    .option('--since <date>', 'from this day (ISO date; default 7 days ago)')
+    .option('--until <date>', 'before this day (ISO date)')
+    .option('--json', 'print the rows as JSON')
+    .action(
+      command((ctx, o: { tenant?: string; since?: string; until?: string; json?: boolean }) => runsSpend(o, ctx)),
+    );
 }

@@ -1,6 +1,7 @@
 // `deskpilot runs list|show`: the same read models as the console's Runs pages (STYLE P3), as text or --json.
 // Also the readable step printer `dlq show` uses. Prints conversation content, never a credential.
 import { decodeCursor, getRunDetail, listRuns, type RunRow, type RunStepView } from '../db/read-models/runs.js';
+import { dailySpend } from '../db/read-models/spend.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { parseDate } from './parse.js';
@@ -102,4 +103,20 @@ export async function runsShow(a: { run: string; json?: boolean }, ctx: CliConte
   for (const r of d.refusals) ctx.print(`  ${r.action} ${JSON.stringify(r.details)}`);
   ctx.print('audit:');
   for (const r of d.audit) ctx.print(`  ${r.seq} ${r.createdAt.toISOString()} ${r.actor} ${r.action} ${r.outcome}`);
+}
+
+/** Per-tenant spend by UTC day (default: the last 7 days). */
+export async function runsSpend(
+  a: { tenant?: string; since?: string; until?: string; json?: boolean },
+  ctx: CliContext,
+) {
+  const since = parseDate('since', a.since) ?? new Date(Date.now() - 7 * 86_400_000);
+  const deps = await ctx.deps();
+  const rows = await dailySpend(deps.db, { since, until: parseDate('until', a.until), tenantId: a.tenant });
+  if (a.json) return ctx.print(JSON.stringify(rows));
+  ctx.print('day         tenant            runs  tokens in/out/cache-read/cache-write  cost');
+  for (const r of rows)
+    ctx.print(
+      `${r.day}  ${r.tenantId.padEnd(16)} ${String(r.runs).padStart(5)}  ${r.inputTokens}/${r.outputTokens}/${r.cacheReadTokens}/${r.cacheWriteTokens}  ${usd(r.costUsd)}`,
+    );
 }

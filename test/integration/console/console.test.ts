@@ -78,6 +78,25 @@ describe('operator console in a browser', () => {
     expect(login.headers.get('set-cookie') ?? '').not.toContain('dp_console=');
   });
 
+  it('marks both cookies Secure when the request came over https (X-Forwarded-Proto from a proxy)', async () => {
+    const https = { 'x-forwarded-proto': 'https' };
+    const login = await fetch(`${h.url}/console/login`, { headers: https });
+    const csrfCookie = login.headers.getSetCookie().find((c) => c.startsWith('dp_csrf='));
+    expect(csrfCookie).toMatch(/; Secure/);
+    const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? '';
+    const res = await fetch(`${h.url}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...https, 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie!.split(';')[0]! },
+      body: new URLSearchParams({ token: ADMIN_TOKEN, _csrf: token }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const session = res.headers.getSetCookie().find((c) => c.startsWith('dp_console='));
+    expect(session).toMatch(/; HttpOnly/);
+    expect(session).toMatch(/; Secure/);
+    expect(session).toMatch(/; SameSite=Strict/);
+  });
+
   it('shows the run of a signed webhook: the reply, the tool calls and their arguments', async () => {
     const d = signedDelivery(CLIENT_SECRET);
     const res = await fetch(`${h.url}/webhooks/intercom`, {
@@ -161,8 +180,9 @@ describe('operator console in a browser', () => {
       DESKPILOT_VAULT_KEY: h.vaultKey,
       DATABASE_URL: h.testDb.urlWithSchema,
     };
-    const [list, dlq] = await Promise.all([
+    const [list, spend, dlq] = await Promise.all([
       runCli(['runs', 'list', '--json', '--limit', '200'], env),
+      runCli(['runs', 'spend', '--json'], env),
       runCli(['dlq', 'show', '--queue', QUEUES.conversations, '--job', jobId], env),
     ]);
     expect(list.code, list.stderr).toBe(0);
@@ -171,13 +191,20 @@ describe('operator console in a browser', () => {
     const pageRuns = await page.locator('#runs a').allTextContents();
     expect(cliRuns.map((r) => r.id)).toEqual(pageRuns.map((t) => t.trim()));
     expect(cliRuns.some((r) => r.costUsd > 0)).toBe(true);
+    expect(spend.code, spend.stderr).toBe(0);
+    const days = JSON.parse(spend.stdout) as Array<{ tenantId: string; runs: number; costUsd: number }>;
+    expect(days).toEqual([expect.objectContaining({ tenantId: h.tenant.id, runs: cliRuns.length })]);
+    expect(days[0]!.costUsd).toBeCloseTo(
+      cliRuns.reduce((n, r) => n + r.costUsd, 0),
+      9,
+    );
 
     const show = await runCli(['runs', 'show', '--run', pageRuns[0]!.trim()], env);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/the conversation as the agent saw it/);
     expect(dlq.code, dlq.stderr).toBe(0);
     expect(dlq.stdout).toContain('My parcel arrived damaged, what now?');
-    for (const out of [list.stdout, show.stdout, dlq.stdout]) expect(out).not.toContain(h.token);
+    for (const out of [list.stdout, show.stdout, dlq.stdout, spend.stdout]) expect(out).not.toContain(h.token);
   });
 
   it('renders every page without a token, client secret or vault key', async () => {
