@@ -9,6 +9,12 @@ const driversOnlyInDb = {
   group: ['kysely', 'kysely/*', 'pg', '@electric-sql/pglite', '@electric-sql/pglite/*', 'kysely-pglite-dialect'],
   message: 'Only src/db talks to the database: ask it for a query or a helper (ARCHITECTURE.md: "Layers").',
 };
+// The sandboxes and the testkit never load statically in production code (demo and sandbox use import()).
+const noWorkspacePackages = {
+  group: ['@deskpilot/*'],
+  message: 'Production code loads the sandboxes and testkit only with a dynamic import() (ARCHITECTURE.md: "Layers").',
+  allowTypeImports: true,
+};
 const anthropicOnlyInModel = {
   group: ['@anthropic-ai/sdk', '@anthropic-ai/sdk/*'],
   message: 'Only agent/model.ts imports the Anthropic SDK (ARCHITECTURE.md: "Layers").',
@@ -17,11 +23,13 @@ const anthropicOnlyInModel = {
 
 // Import direction inside src/, highest layer first. A folder may import itself, the folders listed for it and
 // the shared base files (errors, config, logger, metrics). Anything not listed is refused. src/cli, src/deps.ts
-// and workers/ are the composition roots and may import anything; src/sandbox serves the demo, tests and
-// evals, so only the roots may import it.
+// and workers/ are the composition roots and may import anything but the workspace packages (sandboxes,
+// testkit), which `sandbox` and `demo` load with a dynamic import().
 const LOWER = ['vault', 'intercom', 'limiter', 'audit', 'policy', 'db'];
 export const LAYERS = {
-  http: ['queue', 'agent', 'tools', ...LOWER],
+  http: ['console', 'queue', 'agent', 'tools', ...LOWER],
+  // The operator console: pages over the read models (db/read-models), the queues and the audit log.
+  console: ['queue', ...LOWER],
   sweeps: ['jobs', 'queue', 'agent', 'tools', ...LOWER],
   jobs: ['queue', 'agent', 'tools', ...LOWER],
   // The job catalog carries the agent's ConversationTask (agent/task.ts) and nothing else of the agent.
@@ -39,13 +47,13 @@ export const LAYERS = {
 };
 const FOLDERS = Object.keys(LAYERS);
 const BASE = ['src/errors.ts', 'src/errors', 'src/config.ts', 'src/logger.ts', 'src/metrics.ts'];
-const ROOTS = ['src/cli', 'src/deps.ts', 'src/sandbox'];
+const ROOTS = ['src/cli', 'src/deps.ts'];
 
 function layerZones() {
   const zones = [];
   for (const [layer, allowed] of Object.entries(LAYERS)) {
     const allowedFolders = new Set(allowed.map((a) => a.split('/')[0]));
-    for (const other of [...FOLDERS, 'cli', 'sandbox']) {
+    for (const other of [...FOLDERS, 'cli']) {
       if (other === layer) continue;
       const partly = allowed.filter((a) => a.startsWith(`${other}/`));
       if (allowedFolders.has(other) && partly.length === 0) continue;
@@ -114,13 +122,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
     ignores: ['src/db/**', 'src/agent/model.ts'],
-    rules: { 'no-restricted-imports': ['error', restrict([anthropicOnlyInModel, driversOnlyInDb])] },
+    rules: {
+      'no-restricted-imports': ['error', restrict([anthropicOnlyInModel, driversOnlyInDb, noWorkspacePackages])],
+    },
   },
   {
     files: ['src/agent/model.ts'],
-    rules: { 'no-restricted-imports': ['error', restrict([driversOnlyInDb])] },
+    rules: { 'no-restricted-imports': ['error', restrict([driversOnlyInDb, noWorkspacePackages])] },
+  },
+  {
+    files: ['src/db/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', restrict([noWorkspacePackages])] },
   },
   {
     // Layer direction and cycles (runtime imports; `import type` cannot form a cycle at run time).

@@ -1,5 +1,5 @@
 // npm run bench:forgery [-- --seconds 10 --connections 4 --apps 100]: /healthz latency while forged 1 MiB webhooks
-// flood the receiver, with 1 registered app and with --apps apps, in the same run (issue 12 §3: a forgery used to
+// flood the receiver, with 1 registered app and with --apps apps, in the same run (a forgery used to
 // be HMACed with every app's secret, so its cost grew with the number of apps). The receiver runs in this
 // process on real Postgres and Redis; the flood and the /healthz probe come from a child process. Each phase gets
 // a fresh receiver (its caches cold, then warmed by the warm-up). Figures are recorded by hand in BENCHMARKS.md.

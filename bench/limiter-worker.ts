@@ -7,7 +7,7 @@ import pino from 'pino';
 import { RateLimitedError } from '../src/errors.js';
 import { createIntercomClient, createIntercomPools, type IntercomClient } from '../src/intercom/client.js';
 import { runJob } from '../src/jobs/run-job.js';
-import { acquire, createWindowLimiter as createRateLimiter, type LimitKeys } from '../src/limiter/window-limiter.js';
+import { acquire, createWindowLimiter, type LimitKeys } from '../src/limiter/window-limiter.js';
 import {
   BenchJob,
   ParentMessage,
@@ -23,7 +23,7 @@ function send(msg: WorkerMessage): void {
 async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
   const redis = new Redis(cfg.redisUrl, { maxRetriesPerRequest: null });
   // No injected clock: the limiter reads Redis TIME, as in production, so all four processes share one clock.
-  const limiter = createRateLimiter({
+  const limiter = createWindowLimiter({
     redis,
     prefix: cfg.prefix,
     defaults: cfg.limits,

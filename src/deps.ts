@@ -18,10 +18,7 @@ import { requireVaultKey, type Config } from './config.js';
 import { createDb, probeDatabase, type Db } from './db/database.js';
 import { ConfigError } from './errors.js';
 import { createIntercomPools, type IntercomPools } from './intercom/client.js';
-import {
-  createWindowLimiter as createRateLimiter,
-  type WindowLimiter as RateLimiter,
-} from './limiter/window-limiter.js';
+import { createWindowLimiter, type WindowLimiter } from './limiter/window-limiter.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProducerRedis, createWorkerRedis, probeRedis } from './queue/connections.js';
 import { createDeadLetters, type DeadLetters } from './queue/dead-letters.js';
@@ -69,7 +66,7 @@ export interface CoreDeps {
 /** The path to Intercom: revocation bus, limiter, HTTP pools and the vault that hands out wrapped clients. */
 export interface IntercomDeps {
   bus: RevocationBus;
-  limiter: RateLimiter;
+  limiter: WindowLimiter;
   pools: IntercomPools;
   vault: Vault;
 }
@@ -157,7 +154,7 @@ async function openIntercom(core: CoreDeps, opts: BuildOptions, closers: Closer[
   const bus = await createRevocationBus({ subscriber, publisher: redis, prefix });
   closers.push(() => bus.close());
   const limiter = countLimiterWaits(
-    createRateLimiter({ redis, prefix, safetyMargin: config.LIMITER_SAFETY_MARGIN }),
+    createWindowLimiter({ redis, prefix, safetyMargin: config.LIMITER_SAFETY_MARGIN }),
     metrics,
   );
   const pools = createIntercomPools();
@@ -247,7 +244,7 @@ function runCosting(config: Config) {
 }
 
 /** Counts refusals (each becomes a short wait in the run or a delayed job) without touching the limiter. */
-function countLimiterWaits(limiter: RateLimiter, metrics: Metrics): RateLimiter {
+function countLimiterWaits(limiter: WindowLimiter, metrics: Metrics): WindowLimiter {
   return {
     ...limiter,
     take: async (keys, opts) => {

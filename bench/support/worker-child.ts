@@ -10,7 +10,7 @@ import { startConversationWorker } from '../../src/jobs/conversation-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { createWorkerRedis } from '../../src/queue/connections.js';
 import { QUEUES } from '../../src/queue/jobs.js';
-import { createWindowLimiter as createRateLimiter } from '../../src/limiter/window-limiter.js';
+import { createWindowLimiter } from '../../src/limiter/window-limiter.js';
 import { createVault } from '../../src/vault/vault.js';
 import { WorkerSpec, type WorkerReport } from './worker-protocol.js';
 
@@ -18,7 +18,7 @@ const send = (m: WorkerReport) => process.send?.(m);
 const BENCH_LIMITS = { appPerMinute: 60_000_000, workspacePerMinute: 60_000_000 };
 
 function withBenchLimiter(deps: Deps): Deps {
-  const limiter = createRateLimiter({
+  const limiter = createWindowLimiter({
     redis: deps.redis,
     prefix: deps.config.DESKPILOT_PREFIX,
     defaults: BENCH_LIMITS,

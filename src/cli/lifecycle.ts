@@ -2,6 +2,7 @@
 // stop on SIGTERM/SIGINT.
 import { migrateToLatest, pendingMigrations } from '../db/database.js';
 import type { CoreDeps } from '../deps.js';
+import { MigrationFailedError } from '../errors.js';
 import { assertNoEviction } from '../queue/connections.js';
 
 export async function preflight(deps: CoreDeps, migrate: boolean): Promise<void> {
@@ -9,7 +10,7 @@ export async function preflight(deps: CoreDeps, migrate: boolean): Promise<void>
   if (migrate) await migrateToLatest(deps.db);
   const pending = await pendingMigrations(deps.db);
   if (pending.length > 0)
-    throw new Error(`database migrations not applied: ${pending.join(', ')}; run \`deskpilot migrate\``);
+    throw new MigrationFailedError(`database migrations not applied: ${pending.join(', ')}; run \`deskpilot migrate\``);
   // Lets a process that cannot open the stored secrets tell whether it lacks a newer or an older key.
   await deps.keySightings.record(deps.vaultKeyId);
 }

@@ -3,9 +3,9 @@
 import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { startMaintenance } from '../../workers/maintenance.js';
+import { startConversations } from '../../workers/conversation.js';
 import { startSweepWorker } from '../../workers/sweeps.js';
 import type { CoreDeps, Deps, ReceiverDeps, WorkerDeps } from '../deps.js';
-import { startConversationWorker } from '../jobs/conversation-worker.js';
 import { preflight } from './lifecycle.js';
 import { createOpsServer } from '../http/ops-routes.js';
 import { createServer, readinessFor, type ServerOptions } from '../http/server.js';
@@ -38,7 +38,7 @@ interface Started {
 
 /** The `work` role's workers (workers/): conversations, sweeps and maintenance, in this process. */
 async function startWorkers(deps: WorkerDeps): Promise<Started> {
-  const conversations = startConversationWorker(deps);
+  const conversations = startConversations(deps).worker;
   const started = [await startSweepWorker(deps), await startMaintenance(deps)];
   return {
     worker: conversations,

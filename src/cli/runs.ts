@@ -1,4 +1,4 @@
-// `deskpilot runs list|show`: the same read models as the console's Runs pages (STYLE P3), as text or --json.
+// `deskpilot runs list|show`: the same read models as the console's Runs pages (ARCHITECTURE.md: "Rules the code keeps"), as text or --json.
 // Also the readable step printer `dlq show` uses. Prints conversation content, never a credential.
 import { decodeCursor, getRunDetail, listRuns, type RunRow, type RunStepView } from '../db/read-models/runs.js';
 import { dailySpend } from '../db/read-models/spend.js';

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
 import { buildWorker, type WorkerDeps } from '../deps.js';
 import { createLogger } from '../logger.js';
+import { createOpsServer } from '../http/ops-routes.js';
+import { readinessFor } from '../http/server.js';
 import { preflight, stopOnSignals } from './lifecycle.js';
 
 export interface StartedWorker {
@@ -17,20 +19,32 @@ export function runWorkerEntry(moduleUrl: string, start: (deps: WorkerDeps) => P
   // eslint-disable-next-line no-restricted-properties -- an entry point reads the environment once
   const config = loadConfig(process.env);
   const logger = createLogger(config);
+  let deps: WorkerDeps | undefined;
   void (async () => {
-    const deps = await buildWorker(config, logger);
-    await preflight(deps, false);
-    const worker = await start(deps);
-    logger.info({ entry: main }, 'worker started');
+    deps = await buildWorker(config, logger);
+    const d = deps;
+    await preflight(d, false);
+    const worker = await start(d);
+    // Like `deskpilot work`, a lone worker serves /healthz, /readyz and /metrics on METRICS_PORT.
+    const ops = createOpsServer({
+      readiness: readinessFor(d, { appSecrets: false, tokens: true }, () => worker.isRunning()),
+      metrics: d.metrics,
+      queues: d.queues,
+    });
+    const url = await ops.listen({ port: config.METRICS_PORT, host: config.HOST });
+    logger.info({ entry: main, url }, 'worker started');
     stopOnSignals(
       async () => {
+        await ops.close();
         await worker.close();
-        await deps.close();
+        await d.close();
       },
       (err) => logger.error({ err }, 'shutdown failed'),
     );
-  })().catch((err: unknown) => {
+  })().catch(async (err: unknown) => {
+    // Open connections would keep a failed process alive: close them and exit, so a supervisor restarts it.
     logger.error({ err }, 'worker failed to start');
-    process.exitCode = 1;
+    await deps?.close().catch(() => undefined);
+    process.exit(1);
   });
 }

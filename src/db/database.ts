@@ -92,7 +92,7 @@ export async function probeDatabase(url: string, timeoutMs = 4_000): Promise<voi
     await Promise.race([client.connect(), deadline]);
     await Promise.race([client.query('select 1'), deadline]);
   } catch (err) {
-    const secrets = [decodeURIComponent(u.password), u.password];
+    const secrets = [safeDecode(u.password), u.password];
     throw new DependencyUnavailableError(
       'DATABASE_URL',
       `cannot use PostgreSQL at ${where}: ${describeCause(err, secrets)}`,
@@ -101,5 +101,14 @@ export async function probeDatabase(url: string, timeoutMs = 4_000): Promise<voi
   } finally {
     clearTimeout(timer);
     void client.end().catch(() => undefined);
+  }
+}
+
+/** A password with a stray `%` is not valid URI encoding; mask it as written rather than crash on it. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // not percent-encoded: the raw text is what must be masked
   }
 }

@@ -22,11 +22,6 @@ export class MaxTurnsError extends AppError {
   readonly retryable = false;
 }
 
-export class TokenBudgetError extends AppError {
-  readonly code = 'token_budget';
-  readonly retryable = false;
-}
-
 /** A teammate acted on the conversation after the triggering event; the agent stands down. */
 export class HumanCollisionError extends AppError {
   readonly code = 'human_collision';

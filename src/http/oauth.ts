@@ -1,4 +1,4 @@
-// OAuth install for the public Intercom app (FACTS §7): /install redirects to Intercom with a signed, expiring,
+// OAuth install for the public Intercom app (ARCHITECTURE.md: "Intercom facts"): /install redirects to Intercom with a signed, expiring,
 // single-use `state` bound to the tenant; /callback checks it, has the vault exchange the code and connect the
 // workspace (GET /me, workspace must match), then replays the tenant's parked jobs. No token or code is logged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

@@ -12,8 +12,6 @@ import { createReadiness, type Readiness } from './readiness.js';
 import { createWebhookTenantResolver } from './webhook-tenants.js';
 
 export interface ServerOptions {
-  /** Extra route registrations (OAuth, admin API) so this file stays the map, not the territory. */
-  plugins?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** The role's readiness (`all` adds its workers); defaults to the receiver's own. */
   readiness?: Readiness;
 }
@@ -89,6 +87,5 @@ export async function createServer(deps: ReceiverDeps, opts: ServerOptions = {})
   await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);
   await registerConsole(app, deps);
 
-  for (const plugin of opts.plugins ?? []) await plugin(app);
   return app;
 }

@@ -26,7 +26,7 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
 export async function probeRedis(url: string, timeoutMs = 4_000): Promise<void> {
   const u = new URL(url);
   const where = `${u.hostname}:${u.port || '6379'}${u.protocol === 'rediss:' ? ' (TLS)' : ''}`;
-  const secrets = [decodeURIComponent(u.password), u.password];
+  const secrets = [safeDecode(u.password), u.password];
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -68,4 +68,13 @@ export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promis
     cursor = next;
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
+}
+
+/** A password with a stray `%` is not valid URI encoding; mask it as written rather than crash on it. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // not percent-encoded: the raw text is what must be masked
+  }
 }

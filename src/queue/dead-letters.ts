@@ -11,7 +11,7 @@ export function failureReasonCode(failedReason: string | undefined): string {
   const m = /^([a-z_]+):/.exec(failedReason ?? '');
   if (m?.[1]) return m[1];
   // BullMQ's own verdicts: a job whose worker died (or lost its lock) too many times.
-  if (/stalled more than allowable limit|lock/i.test(failedReason ?? '')) return 'stalled';
+  if (/job stalled more than allowable limit|missing lock for job/i.test(failedReason ?? '')) return 'stalled';
   return 'internal_error';
 }
 

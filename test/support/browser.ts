@@ -1,4 +1,4 @@
-// Debian's Chromium driven by playwright-core (STYLE P3: page tests drive a real browser). No downloaded
+// Debian's Chromium driven by playwright-core (page tests drive a real browser). No downloaded
 // browser, no network: the flags turn off every background fetch Chromium would otherwise make.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';

@@ -35,6 +35,14 @@ describe('lint: module boundaries', { timeout: 60_000 }, () => {
     expect(ids).toContain('import-x/no-restricted-paths');
   });
 
+  it('fails a composition root importing a sandbox package statically', async () => {
+    const ids = await ruleIds(
+      'src/cli/lint-probe.ts',
+      "import { createModelSandbox } from '@deskpilot/model-sandbox';\nexport const probe = createModelSandbox;\n",
+    );
+    expect(ids).toContain('no-restricted-imports');
+  });
+
   it('fails production code importing test support', async () => {
     const ids = await ruleIds(
       'src/agent/lint-probe.ts',

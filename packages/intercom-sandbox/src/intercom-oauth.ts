@@ -1,4 +1,4 @@
-// Intercom's OAuth flow in the sandbox (FACTS §7): GET /oauth auto-approves and redirects with code and state;
+// Intercom's OAuth flow in the sandbox (ARCHITECTURE.md: "Intercom facts"): GET /oauth auto-approves and redirects with code and state;
 // POST /auth/eagle/token trades the code (single use) for a token. No refresh tokens, like Intercom.
 import { z } from 'zod';
 import { errorReply, ok, parseBody, type Reply } from './intercom-replies.js';

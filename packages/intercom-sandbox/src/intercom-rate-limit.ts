@@ -1,4 +1,4 @@
-// Intercom's REST budgets (FACTS §6): per app and per workspace, enforced in fixed 10-second windows of
+// Intercom's REST budgets (ARCHITECTURE.md: "Intercom facts"): per app and per workspace, enforced in fixed 10-second windows of
 // limit/6 calls each. Counts are kept per window so benchmarks can read usage and 429s afterwards.
 export const WINDOW_MS = 10_000;
 export const DEFAULT_APP_PER_MINUTE = 10_000;

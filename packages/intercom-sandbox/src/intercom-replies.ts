@@ -1,4 +1,4 @@
-// Intercom-shaped replies for the sandbox: error.list bodies (FACTS §5) and request-body validation that
+// Intercom-shaped replies for the sandbox: error.list bodies (ARCHITECTURE.md: "Intercom facts") and request-body validation that
 // answers like Intercom does (400 parameter_not_found / parameter_invalid naming the field).
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';

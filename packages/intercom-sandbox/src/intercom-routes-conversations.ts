@@ -182,7 +182,7 @@ const conversationField: Accessor<SbConversation> = (c, field) => {
       return c.snoozedUntil;
     case 'source.author.id':
       return c.source.author.id;
-    // source.body matches single words only (FACTS §4).
+    // source.body matches single words only (ARCHITECTURE.md: "Intercom facts").
     case 'source.body':
       return c.source.body
         .replace(/<[^>]+>/g, ' ')

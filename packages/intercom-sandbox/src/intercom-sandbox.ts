@@ -1,5 +1,5 @@
 // Intercom-compatible REST API on loopback for the demo, tests and evals (never imported by production
-// paths). Faithful to the pinned 2.15 OpenAPI description and FACTS.md, failures included; see intercom-api.ts.
+// paths). Faithful to the pinned 2.15 OpenAPI description and ARCHITECTURE.md "Intercom facts", failures included; see intercom-api.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { handleApi } from './intercom-api.js';
 import { createCallLog } from './intercom-call-log.js';

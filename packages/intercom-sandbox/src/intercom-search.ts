@@ -1,4 +1,4 @@
-// The search DSL subset Intercom documents (FACTS §4): filters {field, operator, value} and AND/OR groups,
+// The search DSL subset Intercom documents (ARCHITECTURE.md: "Intercom facts"): filters {field, operator, value} and AND/OR groups,
 // at most 2 levels of nesting and 15 filters per group, plus cursor pagination (per_page <= 150).
 import { z } from 'zod';
 import { errorReply, type Parsed, type Reply } from './intercom-replies.js';

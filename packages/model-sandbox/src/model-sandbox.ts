@@ -1,6 +1,6 @@
 // A Messages-API-compatible scripted model on loopback: the demo, the evals and anyone without an Anthropic key run
 // on it, through the real @anthropic-ai/sdk (baseURL = url). Owns the server lifecycle and the control surface;
-// the rules live in model-rules.ts. Must never import the SDK (STYLE B1) or be imported by production paths.
+// the rules live in model-rules.ts. Must never import the SDK (ARCHITECTURE.md: "Layers") or be imported by production paths.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { createFaultQueue, type FaultSpec } from './model-faults.js';

@@ -1,5 +1,5 @@
 // Wire format of the Messages API as the sandbox accepts and answers it. Own zod schemas on purpose: src/ may not
-// import @anthropic-ai/sdk at runtime (STYLE B1), and validating here is what lets the sandbox answer 400 the way
+// import @anthropic-ai/sdk at runtime (ARCHITECTURE.md: "Layers"), and validating here is what lets the sandbox answer 400 the way
 // the real API does instead of letting a malformed agent request pass silently.
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 // A throwaway database: a fresh schema in a real PostgreSQL, migrated, truncated between tests and dropped at
-// the end (STYLE T3). Tests, evals and benchmarks each get their own, so they never see another run's rows.
+// the end (ARCHITECTURE.md: "Rules the code keeps"). Tests, evals and benchmarks each get their own, so they never see another run's rows.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createDb, migrateToLatest, type Db } from '../../../src/db/database.js';

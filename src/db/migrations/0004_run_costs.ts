@@ -1,4 +1,4 @@
-// Frozen: never edit after merge (STYLE B4). Run cost (the model and its price at the time) and the indexes the
+// Frozen: never edit after merge (ARCHITECTURE.md: "Rules the code keeps"). Run cost (the model and its price at the time) and the indexes the
 // operator console's keyset pages need (ARCHITECTURE: runs are durable): runs newest first, per tenant, per
 // conversation; audit rows per run for the run-detail page.
 import { sql, type Kysely } from 'kysely';

@@ -1,4 +1,4 @@
-// Read models for agent runs (STYLE P3): the runs list with keyset pagination and one run's full trace. Pages and
+// Read models for agent runs (ARCHITECTURE.md: "Rules the code keeps"): the runs list with keyset pagination and one run's full trace. Pages and
 // the CLI read through these; nothing here writes. Indexes: migration 0004 (started_at desc, id desc).
 import { sql } from 'kysely';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Per-tenant daily spend in UTC days (console, CLI, the spend gauge). Read-only (STYLE P3).
+// Per-tenant daily spend in UTC days (console, CLI, the spend gauge). Read-only (ARCHITECTURE.md: "Rules the code keeps").
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 

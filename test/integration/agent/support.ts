@@ -1,6 +1,6 @@
 // A whole deskpilot worker (and receiver) on real Redis and Postgres against both sandboxes, for the agent
 // tests: the testkit's stack with one tenant connected, and a model that can be an in-process ScriptedModel
-// (STYLE T2 allows one for loop logic; Intercom, Redis and Postgres stay real); jobs get a short test backoff.
+// (fine for loop logic; Intercom, Redis and Postgres stay real); jobs get a short test backoff.
 import { randomUUID } from 'node:crypto';
 import { Job, type QueueEvents } from 'bullmq';
 import { SEED_BOT_ADMIN_ID, SEED_TEAMS, type IntercomSandbox } from '@deskpilot/intercom-sandbox';

@@ -1,5 +1,5 @@
 // Shared setup for the Intercom client and sandbox tests: a real sandbox on loopback, a token for the seeded
-// bot admin and a client factory pointed at it over HTTP (STYLE T2: no mocks of our own modules).
+// bot admin and a client factory pointed at it over HTTP (no mocks of our own modules).
 import {
   createIntercomClient,
   createIntercomPools,
