@@ -18,8 +18,12 @@ export interface RunsListArgs {
   json?: boolean;
 }
 
+// Customer and model text may carry terminal control sequences (title changes, OSC 52 clipboard writes): drop
+// every control character but newline and tab before it reaches the operator's terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const printable = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 const indent = (text: string, pad = '      ') =>
-  text
+  printable(text)
     .split('\n')
     .map((l) => `${pad}${l}`)
     .join('\n');

@@ -1,5 +1,6 @@
 // Server-rendered HTML with escaping by default: every interpolated value is escaped unless it is already a
 // `Safe` fragment built by this module. No client-side script; the stylesheet is inline (no CDN, no fonts).
+import { randomBytes } from 'node:crypto';
 export class Safe {
   constructor(readonly value: string) {}
   toString(): string {
@@ -74,7 +75,8 @@ export function layout(title: string, body: Safe, opts: { nav?: boolean } = {}):
 }
 
 /** Replaced per response with the request's CSRF token, so every form on a page carries it. */
-export const CSRF_SLOT = '__DP_CSRF__';
+// Random per process, so text in a page (a customer's message) can never name the slot and receive the token.
+export const CSRF_SLOT = `__dp_csrf_${randomBytes(12).toString('hex')}__`;
 
 export const csrfField = (): Safe => html`<input type="hidden" name="_csrf" value="${CSRF_SLOT}" />`;
 

@@ -19,7 +19,8 @@ const day = z
   .trim()
   .regex(/^(\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?)?$/)
   .optional()
-  .transform((v) => (v ? new Date(v) : undefined));
+  .transform((v) => (v ? new Date(v) : undefined))
+  .refine((d) => d === undefined || !Number.isNaN(d.getTime()), 'not a date');
 
 export const RunsQuery = z.object({
   tenant: opt(128),

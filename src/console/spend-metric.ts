@@ -17,7 +17,14 @@ export function registerSpendMetric(d: { registry: Registry; db: Db; now?: () =>
     labelNames: ['tenant'],
     registers: [d.registry],
     async collect() {
-      const rows = await dailySpend(d.db, { since: utcDayStart(now()) });
+      let rows: Awaited<ReturnType<typeof dailySpend>>;
+      try {
+        rows = await dailySpend(d.db, { since: utcDayStart(now()) });
+      } catch {
+        // Keep the last values: a failing collect would fail the whole scrape, every other metric with it,
+        // exactly when Postgres is down and the operator needs them.
+        return;
+      }
       this.reset();
       for (const r of rows) this.set({ tenant: r.tenantId }, r.costUsd);
     },
