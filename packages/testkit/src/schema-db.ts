@@ -14,10 +14,28 @@ export interface SchemaDb {
   destroy(): Promise<void>;
 }
 
+// Kysely's migrator lists every schema in the database (has_schema_privilege over pg_namespace), so another
+// test file dropping its schema at that moment fails this migration with "schema t_... does not exist".
+// Migrations take a shared advisory lock and drops an exclusive one, on one connection each.
+const SCHEMA_LOCK = 7_331_901;
+
+async function withSchemaLock<T>(db: Db, mode: 'shared' | 'exclusive', fn: (conn: Db) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    if (mode === 'shared') await sql`select pg_advisory_lock_shared(${SCHEMA_LOCK})`.execute(conn);
+    else await sql`select pg_advisory_lock(${SCHEMA_LOCK})`.execute(conn);
+    try {
+      return await fn(conn);
+    } finally {
+      if (mode === 'shared') await sql`select pg_advisory_unlock_shared(${SCHEMA_LOCK})`.execute(conn);
+      else await sql`select pg_advisory_unlock(${SCHEMA_LOCK})`.execute(conn);
+    }
+  });
+}
+
 export async function createSchemaDb(o: { url: string; poolSize?: number; schema?: string }): Promise<SchemaDb> {
   const schema = o.schema ?? `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const db = createDb({ url: o.url, schema, poolSize: o.poolSize ?? 5 });
-  await migrateToLatest(db, schema);
+  await withSchemaLock(db, 'shared', (conn) => migrateToLatest(conn, schema));
   const withSchema = new URL(o.url);
   withSchema.searchParams.set('options', `-c search_path=${schema}`);
   return {
@@ -31,7 +49,9 @@ export async function createSchemaDb(o: { url: string; poolSize?: number; schema
       );
     },
     async destroy() {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+      await withSchemaLock(db, 'exclusive', (conn) =>
+        sql`drop schema if exists ${sql.id(schema)} cascade`.execute(conn),
+      );
       await db.destroy();
     },
   };
