@@ -44,6 +44,9 @@ export interface AuditLog {
     since?: Date;
     until?: Date;
     limit?: number;
+    /** `desc` with `beforeSeq`: newest first, one keyset page at a time (the console). Default oldest first. */
+    order?: 'asc' | 'desc';
+    beforeSeq?: number;
   }): Promise<AuditEvent[]>;
   /** With `head` (from an earlier `head()` kept elsewhere), rows removed from the end are detected too. */
   verify(tenantId: string, opts?: { head?: ChainLink }): Promise<AuditVerifyResult>;
@@ -120,8 +123,9 @@ export function createAuditLog(d: { db: Db; now?: () => Date }): AuditLog {
       if (f.conversationId) q = q.where('conversation_id', '=', f.conversationId);
       if (f.since) q = q.where('created_at', '>=', f.since);
       if (f.until) q = q.where('created_at', '<', f.until);
+      if (f.beforeSeq !== undefined) q = q.where('seq', '<', String(f.beforeSeq));
       return q
-        .orderBy('seq', 'asc')
+        .orderBy('seq', f.order ?? 'asc')
         .limit(f.limit ?? 1_000)
         .execute();
     },

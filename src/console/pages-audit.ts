@@ -20,7 +20,14 @@ const day = z
   .regex(/^(\d{4}-\d{2}-\d{2})?$/)
   .optional()
   .transform((v) => (v ? new Date(v) : undefined));
-const AuditQuery = z.object({ tenant: opt(128), conversation: opt(64), since: day, until: day });
+const AuditQuery = z.object({
+  tenant: opt(128),
+  conversation: opt(64),
+  since: day,
+  until: day,
+  before: z.coerce.number().int().positive().optional(),
+});
+const PAGE = 200;
 const TenantQuery = z.object({ tenant: z.string().min(1).max(128) });
 
 export function registerAuditPages(app: FastifyInstance, kit: PageKit): void {
@@ -56,14 +63,25 @@ export function registerAuditPages(app: FastifyInstance, kit: PageKit): void {
       ...(f.conversation ? { conversationId: f.conversation } : {}),
       ...(f.since ? { since: f.since } : {}),
       ...(f.until ? { until: f.until } : {}),
-      limit: 500,
+      ...(f.before ? { beforeSeq: f.before } : {}),
+      order: 'desc',
+      limit: PAGE,
     });
     const t = encodeURIComponent(f.tenant);
+    const oldest = rows.at(-1);
+    // Newest first, a keyset page at a time: the latest events (a mode switch, a revocation) are on page one.
+    const older =
+      rows.length === PAGE && oldest
+        ? html` ·
+            <a
+              href="/console/audit?tenant=${t}${f.conversation ? `&conversation=${encodeURIComponent(f.conversation)}` : ''}&before=${String(oldest.seq)}"
+              >Older</a
+            >`
+        : '';
     const body = html`${await form(f)}
       <p>
         <a href="/console/audit/verify?tenant=${t}">Verify chain</a> ·
-        <a href="/console/audit/export?tenant=${t}">Export (JSON lines)</a> · ${rows.length} rows (at most 500; narrow
-        with dates)
+        <a href="/console/audit/export?tenant=${t}">Export (JSON lines)</a> · ${rows.length} rows, newest first${older}
       </p>
       ${auditTable(rows.map((r) => ({ seq: String(r.seq), actor: r.actor, action: r.action, outcome: r.outcome, details: r.details, createdAt: r.created_at })))}`;
     return kit.page(req, reply, 'Audit', body);

@@ -46,6 +46,18 @@ describe('audit trail', () => {
     expect(await audit.verify('tn_c')).toMatchObject({ ok: true, rows: 20 });
   });
 
+  it('pages newest first by seq (the console): each page continues below the last one seen', async () => {
+    for (let i = 0; i < 20; i += 1)
+      await audit.record({ tenantId: 'tn_c', action: 'x', outcome: 'ok', details: { i } });
+    const first = await audit.query({ tenantId: 'tn_c', order: 'desc', limit: 7 });
+    const next = await audit.query({ tenantId: 'tn_c', order: 'desc', limit: 7, beforeSeq: Number(first.at(-1)!.seq) });
+    const seqs = [...first, ...next].map((r) => Number(r.seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    expect(new Set(seqs).size).toBe(14);
+    const newest = await audit.query({ tenantId: 'tn_c' });
+    expect(Number(first[0]!.seq)).toBe(Math.max(...newest.map((r) => Number(r.seq))));
+  });
+
   it('detects an edited row, a deleted middle row and a forged hash', async () => {
     await seed('tn_a', 5);
     await sql`update audit_events set outcome = 'refused' where tenant_id = 'tn_a' and seq = 3`.execute(t.db);
