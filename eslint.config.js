@@ -21,9 +21,13 @@ const anthropicOnlyInModel = {
 // evals, so only the roots may import it.
 const LOWER = ['vault', 'intercom', 'limiter', 'audit', 'policy', 'db'];
 export const LAYERS = {
-  http: ['queue', 'agent', 'tools', ...LOWER],
-  sweeps: ['jobs', 'queue', 'agent', 'tools', ...LOWER],
-  jobs: ['queue', 'agent', 'tools', ...LOWER],
+  http: ['queue', 'agent', 'tools', 'scoring', ...LOWER],
+  sweeps: ['jobs', 'queue', 'agent', 'tools', 'scoring', ...LOWER],
+  jobs: ['queue', 'agent', 'tools', 'scoring', ...LOWER],
+  // Backtests replay history through the agent and score it (#15).
+  backtest: ['agent', 'tools', 'scoring', ...LOWER],
+  // Shadow scores and scorecards: pure scoring over Intercom shapes, a store, the live scoring pass.
+  scoring: [...LOWER],
   // The job catalog carries the agent's ConversationTask (agent/task.ts) and nothing else of the agent.
   queue: ['agent/task.ts'],
   agent: ['tools', ...LOWER],
