@@ -8,11 +8,11 @@ export interface Prices {
 
 export const DEFAULT_PRICES: Prices = { inputPerMTok: 3, outputPerMTok: 15 };
 
-/** Model turns a replay usually takes (triage, search, reply or handoff, end), and tokens per answer. */
+/** Model turns a replay usually takes (triage, search, reply or handoff, end), tokens per answer and per tool result. */
 export const EXPECTED_TURNS = 4;
-export const OUTPUT_TOKENS_PER_TURN = 300;
-/** The tool definitions sent with every request. */
-export const TOOL_SPEC_TOKENS = 1_500;
+export const OUTPUT_TOKENS_PER_TURN = 150;
+export const TOOL_RESULT_TOKENS = 250;
+export const JUDGE_OUTPUT_TOKENS = 120;
 
 export interface Cost {
   inputTokens: number;
@@ -26,12 +26,12 @@ export function priced(inputTokens: number, outputTokens: number, p: Prices = DE
 }
 
 /**
- * Each turn resends the prompt plus what came before; the conversation history grows by roughly one answer
- * and one tool result per turn, counted here as an answer's worth.
+ * Each turn resends the prompt and the tool definitions plus what came before: the history grows by one answer
+ * and one tool result per turn.
  */
-export function estimateReplay(promptTokens: number, p: Prices = DEFAULT_PRICES): Cost {
+export function estimateReplay(promptTokens: number, toolTokens: number, p: Prices = DEFAULT_PRICES): Cost {
   let input = 0;
   for (let turn = 0; turn < EXPECTED_TURNS; turn++)
-    input += promptTokens + TOOL_SPEC_TOKENS + turn * 2 * OUTPUT_TOKENS_PER_TURN;
+    input += promptTokens + toolTokens + turn * (OUTPUT_TOKENS_PER_TURN + TOOL_RESULT_TOKENS);
   return priced(input, EXPECTED_TURNS * OUTPUT_TOKENS_PER_TURN, p);
 }

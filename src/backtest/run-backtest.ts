@@ -14,9 +14,11 @@ import { proposalFrom } from '../scoring/proposal.js';
 import type { ScoreStore } from '../scoring/score-store.js';
 import { loadScorecard, type TenantScorecard } from '../scoring/scorecard.js';
 import { scoreProposal } from '../scoring/scorer.js';
+import { buildToolset } from '../tools/registry.js';
 import type { Vault } from '../vault/vault.js';
 import type { BacktestStore } from './backtest-store.js';
-import { estimateReplay, priced, type Cost, type Prices } from './cost.js';
+import { estimateReplay, JUDGE_OUTPUT_TOKENS, priced, type Cost, type Prices } from './cost.js';
+import type { ReplyJudge } from './judge.js';
 import { createRecordingGate } from './recording-gate.js';
 import { atFirstMessage, readOnlyClient, replayView, type BacktestReadClient } from './replay-client.js';
 
@@ -37,6 +39,8 @@ export interface BacktestOptions {
   resumeId?: string;
   prices?: Prices;
   progress?: (line: string) => void;
+  /** Grade reply agreement with a model (the rubric in prompts/judge.md); its tokens count toward the cost. */
+  judge?: ReplyJudge;
   /** Called with the estimate before any model call; false stops before spending anything. */
   confirm?: (estimate: Cost, conversations: number) => boolean | Promise<boolean>;
 }
@@ -86,7 +90,7 @@ export async function runBacktest(d: BacktestDeps, o: BacktestOptions): Promise<
     const ids = await chooseConversations(ro, o.sinceMs, o.limit);
     const id = await d.backtests.create({
       tenantId: o.tenantId,
-      params: { sinceMs: o.sinceMs, limit: o.limit, judge: false },
+      params: { sinceMs: o.sinceMs, limit: o.limit, judge: Boolean(o.judge) },
       conversationIds: ids,
     });
     run = await d.backtests.get(id);
@@ -96,7 +100,7 @@ export async function runBacktest(d: BacktestDeps, o: BacktestOptions): Promise<
   const done = await d.scores.scoredIds(o.tenantId, source);
   const todo = run.conversationIds.filter((id) => !done.has(id));
 
-  const estimate = await estimateCost(d, ro, tenant, adminId, todo, o.prices);
+  const estimate = await estimateCost(d, ro, tenant, adminId, todo, o.prices, Boolean(o.judge));
   say(
     `backtest ${run.id}: ${todo.length} of ${run.conversationIds.length} conversations to replay; estimated cost $${estimate.usd.toFixed(4)} (${estimate.inputTokens} input, ${estimate.outputTokens} output tokens)`,
   );
@@ -117,7 +121,17 @@ export async function runBacktest(d: BacktestDeps, o: BacktestOptions): Promise<
   for (const [i, conversationId] of todo.entries()) {
     const usage = { inputTokens: 0, outputTokens: 0 };
     try {
-      const category = await replayOne(d, { ro, tenant, adminId, conversationId, source, runId: run.id, usage, clock });
+      const category = await replayOne(d, {
+        ro,
+        tenant,
+        adminId,
+        conversationId,
+        source,
+        runId: run.id,
+        usage,
+        clock,
+        judge: o.judge,
+      });
       replayed += 1;
       say(`[${i + 1 + done.size}/${run.conversationIds.length}] ${conversationId} ${category}`);
     } catch (err) {
@@ -158,6 +172,7 @@ async function replayOne(
     runId: string;
     usage: { inputTokens: number; outputTokens: number };
     clock: () => number;
+    judge: ReplyJudge | undefined;
   },
 ): Promise<string> {
   const full = await r.ro.getConversation(r.conversationId);
@@ -187,7 +202,19 @@ async function replayOne(
     },
   );
   const proposal = proposalFrom(gate.proposals());
-  const score = scoreProposal(proposal, humanOutcome(full, r.adminId));
+  const human = humanOutcome(full, r.adminId);
+  let grade: number | undefined;
+  if (r.judge && proposal.reply && human.firstReplyBody) {
+    const judged = await r.judge.grade({
+      customer: full.source.body ?? '',
+      human: human.firstReplyBody,
+      agent: proposal.reply.body,
+    });
+    r.usage.inputTokens += judged.usage.inputTokens + judged.usage.cacheReadTokens + judged.usage.cacheWriteTokens;
+    r.usage.outputTokens += judged.usage.outputTokens;
+    grade = judged.grade ?? undefined;
+  }
+  const score = scoreProposal(proposal, human, grade);
   await d.scores.save({
     tenantId: r.tenant.id,
     source: r.source,
@@ -206,12 +233,16 @@ async function estimateCost(
   adminId: string,
   ids: readonly string[],
   prices: Prices | undefined,
+  judge: boolean,
 ): Promise<Cost> {
   if (ids.length === 0) return priced(0, 0, prices);
   // The first conversation's rendered prompt stands for all of them (one read, not one per conversation).
   const first = atFirstMessage(await ro.getConversation(ids[0] ?? ''));
   const system = renderSystemPrompt(d.loop.templates, tenant, []);
   const prompt = estimateTokens(system + renderTaskPrompt(d.loop.templates, first, adminId, 'new_message'));
-  const one = estimateReplay(prompt, prices);
-  return priced(one.inputTokens * ids.length, one.outputTokens * ids.length, prices);
+  const tools = estimateTokens(JSON.stringify(buildToolset(tenant.allowed_tools, tenant.mode).specs()));
+  const one = estimateReplay(prompt, tools, prices);
+  // A judge call reads the rubric and three texts (about one prompt's worth) and answers briefly.
+  const judged = judge ? { input: prompt, output: JUDGE_OUTPUT_TOKENS } : { input: 0, output: 0 };
+  return priced((one.inputTokens + judged.input) * ids.length, (one.outputTokens + judged.output) * ids.length, prices);
 }

@@ -2,6 +2,7 @@
 // closed conversations through the agent with a read-only client and prints progress, the cost and the verdicts.
 import { writeFileSync } from 'node:fs';
 import { createBacktestStore } from '../backtest/backtest-store.js';
+import { createReplyJudge, loadJudgeRubric } from '../backtest/judge.js';
 import { renderReportHtml } from '../backtest/report-html.js';
 import { runBacktest } from '../backtest/run-backtest.js';
 import { UsageError } from '../errors.js';
@@ -18,6 +19,7 @@ export interface BacktestArgs {
   json?: string;
   resume?: string;
   maxUsd?: string;
+  judge?: boolean;
 }
 
 /** `30d`, `12h` or an ISO 8601 date, as ms since the epoch. */
@@ -49,6 +51,7 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
       limit,
       ...(args.resume ? { resumeId: args.resume } : {}),
       progress: ctx.print,
+      ...(args.judge ? { judge: createReplyJudge({ model: deps.loop().model, rubric: loadJudgeRubric() }) } : {}),
       ...(maxUsd === undefined ? {} : { confirm: (estimate) => estimate.usd <= maxUsd }),
     },
   );

@@ -29,5 +29,6 @@ export function registerScoringCommands(program: Command, command: Wrap, tenantH
     .option('--json <file>', 'write the scorecard and costs as JSON')
     .option('--resume <id>', 'continue an interrupted backtest (bt_...)')
     .option('--max-usd <usd>', 'stop before replaying if the estimated cost is higher')
+    .option('--judge', 'a model grades reply agreement against prompts/judge.md (its cost is counted)')
     .action(command((ctx, o: BacktestArgs) => backtestCommand(o, ctx)));
 }

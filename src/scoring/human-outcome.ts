@@ -17,6 +17,8 @@ export interface HumanOutcome {
   articleIds: string[];
   firstResponseS: number | null;
   createdAtS: number;
+  /** The first human reply's body (HTML), for the judge. */
+  firstReplyBody: string | null;
 }
 
 const Statistics = z.looseObject({
@@ -47,5 +49,6 @@ export function humanOutcome(conv: IntercomConversation, ownAdminId: string): Hu
     articleIds: [...new Set(human.flatMap((p) => articleIdsIn(p.body)))],
     firstResponseS: firstAt === null ? null : Math.max(0, firstAt - conv.created_at),
     createdAtS: conv.created_at,
+    firstReplyBody: human[0]?.body ?? null,
   };
 }

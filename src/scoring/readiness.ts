@@ -34,9 +34,11 @@ export function readiness(card: Scorecard, autonomy: AutonomySettings | undefine
     const lines: string[] = [];
     for (const [dim, threshold] of Object.entries(thresholds) as Array<[ScoreDimension, number]>) {
       const r = c.dims[dim];
-      const ok = r.n >= min && r.low !== null && r.low >= threshold;
+      const enough = r.n >= min;
+      const ok = enough && r.low !== null && r.low >= threshold;
       ready &&= ok;
-      lines.push(`${describeRate(category, dim, r)}: ${ok ? 'meets' : 'below'} ${threshold.toFixed(2)}`);
+      const verdict = !enough ? `too few to judge (needs ${min})` : `${ok ? 'meets' : 'below'} ${threshold.toFixed(2)}`;
+      lines.push(`${describeRate(category, dim, r)}: ${verdict}`);
     }
     return { category, ready, conversations: c.conversations, lines };
   });

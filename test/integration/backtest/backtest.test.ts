@@ -7,6 +7,7 @@ import { SEED_TEAMS } from '@deskpilot/intercom-sandbox';
 import type { Stack } from '@deskpilot/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBacktestStore } from '../../../src/backtest/backtest-store.js';
+import { createReplyJudge, loadJudgeRubric } from '../../../src/backtest/judge.js';
 import { runBacktest } from '../../../src/backtest/run-backtest.js';
 import { backtestCommand } from '../../../src/cli/backtest.js';
 import { createLogger } from '../../../src/logger.js';
@@ -97,6 +98,18 @@ describe('backtest', () => {
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toMatch(/<svg /);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(writesIn(s)).toEqual([]);
+  });
+
+  it('--judge: a model grades reply agreement through the same client, and its tokens are counted', async () => {
+    s.intercom.reset();
+    const plain = await runBacktest(deps(), { tenantId, sinceMs: 0, limit: 6 });
+    const judge = createReplyJudge({ model: s.deps.loop().model, rubric: loadJudgeRubric() });
+    const judged = await runBacktest(deps(), { tenantId, sinceMs: 0, limit: 6, judge });
+    expect(plain.scorecard.card.overall.reply.n).toBe(0);
+    expect(judged.scorecard.card.overall.reply.n).toBeGreaterThan(0);
+    expect(judged.actual.inputTokens).toBeGreaterThan(plain.actual.inputTokens);
+    expect(judged.estimate.inputTokens).toBeGreaterThan(plain.estimate.inputTokens);
     expect(writesIn(s)).toEqual([]);
   });
 });

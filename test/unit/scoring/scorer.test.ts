@@ -174,7 +174,7 @@ describe('aggregate', () => {
         category: 'how_to',
         ready: false,
         conversations: 1,
-        lines: ['how_to: routing agreement 0.00 (0.00–0.79) over 1 conversations: below 0.30'],
+        lines: ['how_to: routing agreement 0.00 (0.00–0.79) over 1 conversations: too few to judge (needs 2)'],
       },
     ]);
   });
