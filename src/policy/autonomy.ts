@@ -13,6 +13,13 @@ const Share = z.number().min(0).max(1);
 
 export const AutonomySettingsInput = z.strictObject({
   categories: z.partialRecord(z.enum(TRIAGE_CATEGORIES), Mode).optional(),
+  /** A shadow conversation still open this long after the agent's proposal is scored as it stands. */
+  shadowHorizonHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .optional(),
   readiness: z
     .strictObject({
       minConversations: z.number().int().min(1).max(100_000).optional(),

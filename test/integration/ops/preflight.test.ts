@@ -59,6 +59,7 @@ describe('start-up checks', () => {
         '0001_init',
         '0002_audit_checkpoints',
         '0003_ledger_by_conversation',
+        '0005_scores_and_backtests',
       ]);
       await migrateToLatest(db, schema);
       expect(await pendingMigrations(db, schema)).toEqual([]);

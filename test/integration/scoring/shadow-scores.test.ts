@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
 import { scoresCommand } from '../../../src/cli/scores.js';
+import { createScoreStore } from '../../../src/scoring/score-store.js';
 import { startAgentHarness, SETTINGS, tagNames, TEAM_ID, type AgentHarness } from '../agent/support.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
@@ -11,7 +12,8 @@ const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 describe('shadow scoring and autonomy per category', () => {
   let h: AgentHarness;
   beforeAll(async () => {
-    h = await startAgentHarness({ env: { ADMIN_TOKEN } });
+    // The maintenance worker's scoring pass runs every 300 ms here (10 minutes by default).
+    h = await startAgentHarness({ env: { ADMIN_TOKEN, SHADOW_SCORING_INTERVAL_MS: '300' } });
   });
   afterAll(async () => h?.close());
 
@@ -63,6 +65,21 @@ describe('shadow scoring and autonomy per category', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ tenantId: h.tenant.id, source: 'shadow', card: { conversations: 2 } });
+  });
+
+  it('the scheduled pass scores a closed shadow conversation without anyone asking', async () => {
+    await h.configure({ mode: 'shadow' });
+    const id = h.conversation('Where is my invoice? The payment failed.');
+    await h.run(id);
+    h.intercom.closeAsTeammate(id, { adminId: '9608801', teamId: TEAM_ID.Billing });
+    const scores = createScoreStore({ db: h.deps.db });
+    const deadline = Date.now() + 10_000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      found = (await scores.list(h.tenant.id, 'shadow')).some((s) => s.conversationId === id);
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toBe(true);
   });
 
   it('mixed mode: billing stays in shadow while how-to acts on its own', async () => {
