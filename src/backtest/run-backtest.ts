@@ -8,7 +8,7 @@ import type { ModelClient } from '../agent/model.js';
 import { renderSystemPrompt, renderTaskPrompt } from '../agent/prompts.js';
 import { estimateTokens } from '../agent/token-spend.js';
 import type { Tenant } from '../db/schema.js';
-import { AppError, UsageError } from '../errors.js';
+import { AppError, RateLimitedError, UsageError } from '../errors.js';
 import { humanOutcome } from '../scoring/human-outcome.js';
 import { proposalFrom } from '../scoring/proposal.js';
 import type { ScoreStore } from '../scoring/score-store.js';
@@ -29,6 +29,8 @@ export interface BacktestDeps {
   backtests: BacktestStore;
   logger: Logger;
   now?: () => number;
+  /** Waits out the limiter (background priority yields to live traffic); injected so tests need not sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface BacktestOptions {
@@ -121,17 +123,19 @@ export async function runBacktest(d: BacktestDeps, o: BacktestOptions): Promise<
   for (const [i, conversationId] of todo.entries()) {
     const usage = { inputTokens: 0, outputTokens: 0 };
     try {
-      const category = await replayOne(d, {
-        ro,
-        tenant,
-        adminId,
-        conversationId,
-        source,
-        runId: run.id,
-        usage,
-        clock,
-        judge: o.judge,
-      });
+      const category = await patiently(d, say, () =>
+        replayOne(d, {
+          ro,
+          tenant,
+          adminId,
+          conversationId,
+          source,
+          runId: run.id,
+          usage,
+          clock,
+          judge: o.judge,
+        }),
+      );
       replayed += 1;
       say(`[${i + 1 + done.size}/${run.conversationIds.length}] ${conversationId} ${category}`);
     } catch (err) {
@@ -246,3 +250,21 @@ async function estimateCost(
   const judged = judge ? { input: prompt, output: JUDGE_OUTPUT_TOKENS } : { input: 0, output: 0 };
   return priced((one.inputTokens + judged.input) * ids.length, (one.outputTokens + judged.output) * ids.length, prices);
 }
+
+/** Background calls yield to live traffic: a conversation waits out the limiter, a few times, instead of failing. */
+async function patiently<T>(d: BacktestDeps, say: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const sleep = d.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let waits = 0; ; waits++) {
+    try {
+      return await work();
+    } catch (err) {
+      // The tenant's daily token cap resets at midnight UTC: stop, and resume the run then.
+      if (!(err instanceof RateLimitedError) || err.scope === 'daily_token_cap' || waits >= MAX_LIMITER_WAITS)
+        throw err;
+      say(`waiting ${Math.ceil(err.retryAfterMs / 1000)}s: Intercom budget is kept for live traffic`);
+      await sleep(err.retryAfterMs);
+    }
+  }
+}
+
+const MAX_LIMITER_WAITS = 20;
