@@ -2,6 +2,7 @@
 // ledger: every shadowed intent carries its typed ActionSpec (ARCHITECTURE: the write gate).
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
+import { jsonFlagIsTrue } from '../db/json-sql.js';
 import type { ActionSpec } from '../policy/actions.js';
 import { CLOSE_REASONS } from '../policy/close-reasons.js';
 import type { Proposal, ProposedAction } from './proposal.js';
@@ -113,6 +114,8 @@ export function createScoreStore(d: { db: Db }): ScoreStore {
         .selectFrom('action_ledger')
         .select(['conversation_id', 'intent', 'created_at'])
         .where('tenant_id', '=', tenantId)
+        // Only shadowed intents: an autonomous tenant's ledger is not read on every pass.
+        .where(jsonFlagIsTrue('intent', 'shadow'))
         .where('conversation_id', 'not in', (eb) =>
           eb
             .selectFrom('conversation_scores')
