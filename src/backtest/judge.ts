@@ -6,7 +6,10 @@ import type { ModelClient, ModelUsage } from '../agent/model.js';
 import { escapeText } from '../agent/prompts.js';
 
 export interface ReplyJudge {
-  /** The agreement grade in [0, 1], or null when the model did not grade; with the tokens it spent. */
+  /**
+   * The agreement grade in [0, 1] (0 when the model judged the reply incorrect), or null when the model did not
+   * grade; with the tokens it spent.
+   */
   grade(r: { customer: string; human: string; agent: string }): Promise<{ grade: number | null; usage: ModelUsage }>;
 }
 
@@ -45,7 +48,9 @@ export function createReplyJudge(d: { model: ModelClient; rubric: string; maxTok
       });
       const use = res.content.find((b) => b.type === 'tool_use' && b.name === 'grade_reply');
       const parsed = use?.type === 'tool_use' ? Grade.safeParse(use.input) : undefined;
-      return { grade: parsed?.success ? parsed.data.agreement : null, usage: res.usage };
+      // An incorrect reply does not agree, however close its wording (prompts/judge.md: correct).
+      const grade = parsed?.success ? (parsed.data.correct ? parsed.data.agreement : 0) : null;
+      return { grade, usage: res.usage };
     },
   };
 }
