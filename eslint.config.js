@@ -27,11 +27,15 @@ const anthropicOnlyInModel = {
 // testkit), which `sandbox` and `demo` load with a dynamic import().
 const LOWER = ['vault', 'intercom', 'limiter', 'audit', 'policy', 'db'];
 export const LAYERS = {
-  http: ['console', 'queue', 'agent', 'tools', ...LOWER],
+  http: ['console', 'queue', 'agent', 'tools', 'scoring', ...LOWER],
   // The operator console: pages over the read models (db/read-models), the queues and the audit log.
-  console: ['queue', ...LOWER],
-  sweeps: ['jobs', 'queue', 'agent', 'tools', ...LOWER],
-  jobs: ['queue', 'agent', 'tools', ...LOWER],
+  console: ['queue', 'scoring', ...LOWER],
+  sweeps: ['jobs', 'queue', 'agent', 'tools', 'scoring', ...LOWER],
+  jobs: ['queue', 'agent', 'tools', 'scoring', ...LOWER],
+  // Backtests replay history through the agent and score it.
+  backtest: ['agent', 'tools', 'scoring', ...LOWER],
+  // Shadow scores and scorecards: pure scoring over Intercom shapes, a store, the live scoring pass.
+  scoring: [...LOWER],
   // The job catalog carries the agent's ConversationTask (agent/task.ts) and nothing else of the agent.
   queue: ['agent/task.ts'],
   agent: ['tools', ...LOWER],

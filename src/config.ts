@@ -103,6 +103,8 @@ export const Env = z.object({
   AGENT_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(64).max(64_000).default(2_048),
   LIMITER_SAFETY_MARGIN: z.coerce.number().min(0).max(0.5).default(0.02),
   PROBE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
+  /** How often shadow proposals whose conversations closed are scored (#15). */
+  SHADOW_SCORING_INTERVAL_MS: z.coerce.number().int().min(200).default(600_000),
   PROBE_STALE_AFTER_MS: z.coerce.number().int().min(1_000).default(900_000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

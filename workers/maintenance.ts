@@ -1,7 +1,10 @@
-// Entry point: maintenance work: the connection liveness probe and daily audit retention.
+// Entry point: maintenance work: the connection liveness probe, daily audit retention and shadow scoring.
+import { Queue } from 'bullmq';
 import type { WorkerDeps } from '../src/deps.js';
 import { startAuditRetention } from '../src/jobs/audit-retention.js';
 import { startConnectionProbe } from '../src/jobs/probe-connections.js';
+import { SHADOW_SCORING_QUEUE, startShadowScoring } from '../src/jobs/score-shadow-job.js';
+import { createScoreStore } from '../src/scoring/score-store.js';
 import { runWorkerEntry, type StartedWorker } from '../src/cli/worker-entry.js';
 
 export async function startMaintenance(deps: WorkerDeps): Promise<StartedWorker> {
@@ -23,9 +26,22 @@ export async function startMaintenance(deps: WorkerDeps): Promise<StartedWorker>
     vault: deps.vault,
     logger: deps.logger,
   });
+  const scoringQueue = new Queue(SHADOW_SCORING_QUEUE, { connection: deps.redis, prefix });
+  const scoring = await startShadowScoring({
+    redis: deps.redis,
+    prefix,
+    queue: scoringQueue,
+    intervalMs: deps.config.SHADOW_SCORING_INTERVAL_MS,
+    tenants: deps.tenants,
+    vault: deps.vault,
+    scores: createScoreStore({ db: deps.db }),
+    logger: deps.logger,
+  });
   return {
     isRunning: () => true,
     async close() {
+      await scoring.close();
+      await scoringQueue.close();
       await probe.close();
       await retention.close();
     },

@@ -6,20 +6,38 @@ import type { CallPriority } from '../limiter/priority.js';
 import { ToolInputError, type ConversationReader, type ConversationWriter } from '../tools/tool.js';
 import type { TeamDirectory } from './team-directory.js';
 
+/** The Intercom reads a run needs. A backtest hands the loop only these: a client with no write methods. */
+export type ConversationReadClient = Pick<
+  IntercomClient,
+  'getConversation' | 'getContact' | 'listTags' | 'listTeams' | 'searchArticles'
+>;
+
 export interface ConversationAccess {
   read: ConversationReader;
   writer(priority: CallPriority): ConversationWriter;
 }
 
-export function bindConversation(d: {
-  client: IntercomClient;
+/** A read-only run (backtest): its gate records proposals and never asks for a writer. */
+export function bindReadOnlyConversation(d: BindInput<ConversationReadClient>): ConversationAccess {
+  return {
+    read: readerFor(d).read,
+    writer() {
+      throw new Error('read-only run: a backtest gate records proposals and never writes');
+    },
+  };
+}
+
+interface BindInput<C> {
+  client: C;
   conversationId: string;
   adminId: string;
   tenantId: string;
   teams: TeamDirectory;
   signal?: AbortSignal;
-}): ConversationAccess {
-  const { client, conversationId: id, adminId } = d;
+}
+
+function readerFor(d: BindInput<ConversationReadClient>) {
+  const { client, conversationId: id } = d;
   const opts = d.signal ? { signal: d.signal } : {};
   // Tags and the contact change rarely within a run: one listing serves every plan (triage's four tags).
   let tags: Promise<IntercomTag[]> | undefined;
@@ -42,13 +60,34 @@ export function bindConversation(d: {
     workspaceTeams: () => d.teams.teams(d.tenantId, () => client.listTeams(opts)),
     searchArticles: (phrase) => client.searchArticles({ phrase, state: 'published' }, opts),
   };
+  return {
+    read,
+    /** The cached tag listing, and a way to replace it (a tag created in this run). */
+    tags: {
+      get: () => tags,
+      set: (v: Promise<IntercomTag[]> | undefined) => (tags = v),
+    },
+  };
+}
+
+export function bindConversation(d: {
+  client: IntercomClient;
+  conversationId: string;
+  adminId: string;
+  tenantId: string;
+  teams: TeamDirectory;
+  signal?: AbortSignal;
+}): ConversationAccess {
+  const { client, conversationId: id, adminId } = d;
+  const opts = d.signal ? { signal: d.signal } : {};
+  const { read, tags: cache } = readerFor(d);
   // A tag created earlier in this run is in the cached listing; after a crash the listing is fresh and has it.
   const tagIdByName = async (name: string): Promise<string> => {
     const want = name.trim().toLowerCase();
     const find = (list: IntercomTag[]) => list.find((t) => t.name.trim().toLowerCase() === want)?.id;
     const cached = find(await read.workspaceTags());
     if (cached) return cached;
-    tags = undefined;
+    cache.set(undefined);
     const fresh = find(await read.workspaceTags());
     if (!fresh) throw new ToolInputError(`no tag named "${name}" exists`);
     return fresh;
@@ -74,8 +113,8 @@ export function bindConversation(d: {
       },
       async createTag(name) {
         const created = await client.createTag(name, o);
-        const known = await (tags ?? Promise.resolve([] as IntercomTag[])).catch(() => []);
-        tags = Promise.resolve([...known.filter((t) => t.id !== created.id), created]);
+        const known = await (cache.get() ?? Promise.resolve([] as IntercomTag[])).catch(() => []);
+        cache.set(Promise.resolve([...known.filter((t) => t.id !== created.id), created]));
         return { id: created.id, name: created.name };
       },
     };

@@ -184,7 +184,14 @@ export function createWriteGate(d: {
           conversationId: ctx.conversationId,
           tool: call.toolName,
           key,
-          intent: { describe: action.describe, kind: original.spec.kind, shadow, partsBefore: partCount(conv) },
+          intent: {
+            describe: action.describe,
+            kind: original.spec.kind,
+            shadow,
+            partsBefore: partCount(conv),
+            // The structured proposal shadow scoring compares with what humans did (src/scoring).
+            ...(shadow ? { spec: original.spec } : {}),
+          },
         });
         let outcome: Record<string, unknown>;
         try {

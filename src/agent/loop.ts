@@ -13,7 +13,7 @@ import type { ConversationTask } from './task.js';
 import { noteAction } from '../tools/add-note.js';
 import { buildToolset } from '../tools/registry.js';
 import type { ToolContext } from '../tools/tool.js';
-import { bindConversation } from './conversation-access.js';
+import { bindConversation, bindReadOnlyConversation, type ConversationReadClient } from './conversation-access.js';
 import type { WriteGate } from './gate.js';
 import type { ModelClient, ModelMessage, ModelRequest } from './model.js';
 import { executeTools, gateRun, MAX_REFUSALS, refuseScope, type RunScope, type ToolUse } from './tool-calls.js';
@@ -38,7 +38,8 @@ export interface LoopDeps {
 export interface RunInput {
   tenant: Tenant;
   adminId: string;
-  client: IntercomClient;
+  /** A read-only client (backtest) gets read-only access: its gate must record, not write. */
+  client: IntercomClient | ConversationReadClient;
   conversation: IntercomConversation;
   jobId: string;
   trigger: string;
@@ -74,14 +75,16 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
   if (record.run.status === 'completed')
     return { runId, stopReason: record.run.stop_reason ?? 'completed', turns: record.run.turns, actions };
 
-  const access = bindConversation({
-    client: input.client,
+  const bind = {
     conversationId: input.conversation.id,
     adminId: input.adminId,
     tenantId: tenant.id,
     teams: d.teams,
     ...(input.signal ? { signal: input.signal } : {}),
-  });
+  };
+  const { client } = input;
+  const access =
+    'reply' in client ? bindConversation({ ...bind, client }) : bindReadOnlyConversation({ ...bind, client });
   const ctx: ToolContext = {
     read: access.read,
     conversationId: input.conversation.id,

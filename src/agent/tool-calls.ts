@@ -2,6 +2,7 @@
 // and out-of-schema input or a policy refusal goes back to the model as an is_error result. Split from loop.ts,
 // which owns the run around them.
 import { IntercomConflictError, IntercomInvalidRequestError, IntercomNotFoundError } from '../errors.js';
+import { modeForCategory } from '../policy/autonomy.js';
 import type { Policy } from '../policy/settings.js';
 import type { Toolset } from '../tools/registry.js';
 import { ToolInputError, type ToolContext } from '../tools/tool.js';
@@ -36,10 +37,12 @@ export interface RunScope {
   actions: string[];
 }
 
-export function gateRun(s: RunScope, facts: MutableRunFacts): GateRun {
+/** `category`: triage's category for its own call, before the facts record it. */
+export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string): GateRun {
+  const { tenant } = s.input;
   return {
     runId: s.runId,
-    mode: s.input.tenant.mode,
+    mode: modeForCategory(tenant.mode, tenant.settings.autonomy, category ?? facts.triageCategory),
     sinceMs: s.input.sinceMs,
     tool: s.ctx,
     writer: s.access.writer,
@@ -106,7 +109,12 @@ export async function executeTools(
         continue;
       }
       const planned = await tool.plan(ctx, parsed.data);
-      const res = await d.gate.execute(gateRun(s, facts), { toolName: tool.name, toolUseId: use.id, actions: planned });
+      const category = tool.name === 'triage' ? triageCategoryOf(parsed.data) : undefined;
+      const res = await d.gate.execute(gateRun(s, facts, category), {
+        toolName: tool.name,
+        toolUseId: use.id,
+        actions: planned,
+      });
       const done = res.results.map((r) => r.key);
       s.actions.push(...planned.filter((a) => done.includes(a.key)).map((a) => `${tool.name}: ${a.describe}`));
       if (res.refused) {
@@ -137,3 +145,7 @@ const errorResult = (id: string, message: string): ContentBlock => ({
   content: message,
   is_error: true,
 });
+
+function triageCategoryOf(input: unknown): string | undefined {
+  return typeof input === 'object' && input !== null && 'category' in input ? String(input.category) : undefined;
+}

@@ -25,6 +25,7 @@ import {
   type TenantConfigureArgs,
 } from './tenant.js';
 import { vaultRotate, vaultStatus } from './vault.js';
+import { registerScoringCommands } from './scoring-commands.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -199,6 +200,8 @@ export function buildProgram(env: Env): Command {
     .description('stop acting for a tenant: its connections are closed and its webhooks dropped')
     .requiredOption('--tenant <id>', TENANT)
     .action(command(env, (ctx, o: { tenant: string }) => tenantDisconnect(o, ctx)));
+
+  registerScoringCommands(program, (fn) => command(env, fn), TENANT);
 
   const collect = (v: string, prev: string[] = []) => [...prev, v];
   const withFilters = (c: Command) =>

@@ -2,6 +2,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 // The JSON columns are typed by the pure policy module, the one app module db may import (types only).
 import type { PolicySettings, TenantMode } from '../policy/settings.js';
+import type { AutonomySettings } from '../policy/autonomy.js';
+import type { ScoringTables } from './schema-scoring.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -28,6 +30,8 @@ export interface TenantSettings {
   limits?: { appPerMinute?: number; workspacePerMinute?: number };
   /** Guardrails the write gate enforces (policy/settings.ts has the defaults). */
   policy?: PolicySettings;
+  /** Mode per triage category and readiness thresholds (policy/autonomy.ts). */
+  autonomy?: AutonomySettings;
 }
 
 export interface IntercomAppsTable {
@@ -136,7 +140,7 @@ export interface AuditCheckpointsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
-export interface Database {
+export interface Database extends ScoringTables {
   intercom_apps: IntercomAppsTable;
   tenants: TenantsTable;
   connections: ConnectionsTable;

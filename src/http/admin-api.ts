@@ -6,6 +6,7 @@ import { findRunByJob } from '../agent/run-lookup.js';
 import type { CoreDeps } from '../deps.js';
 import type { DeadLetterFilter, DeadLetters } from '../queue/dead-letters.js';
 import { adminGuard } from './admin-auth.js';
+import { registerScoreRoutes } from './score-routes.js';
 
 const date = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -97,6 +98,8 @@ export function registerAdminApi(
       });
       return { count: rows.length, events: rows };
     });
+
+    registerScoreRoutes(scope, deps);
 
     scope.get('/admin/api/tenants', async () => {
       const tenants = await deps.tenants.listTenants();

@@ -2,6 +2,7 @@
 // policies, sweeps, limits), validated before it reaches the database.
 import { z } from 'zod';
 import { PolicySettingsInput } from '../policy/settings.js';
+import { AutonomySettingsInput } from '../policy/autonomy.js';
 
 const positiveMs = z.number().int().min(0);
 
@@ -36,6 +37,7 @@ export const TenantSettingsInput = z.strictObject({
     })
     .optional(),
   policy: PolicySettingsInput.optional(),
+  autonomy: AutonomySettingsInput.optional(),
 });
 
 /** A tenant's allowed tools, checked against the tool names the caller knows (tools/registry.ts owns them). */

@@ -22,3 +22,5 @@ export {
   SEED_TICKET_TYPES,
   type SeedConversation,
 } from './intercom-seed-data.js';
+export type { HistoryEntry, HistoryOptions, HistoryCategory } from './intercom-history.js';
+export type { HistoryControl, TeammateClose } from './intercom-history-control.js';

@@ -11,6 +11,8 @@ import { createWindowedBudgets } from './intercom-rate-limit.js';
 import { seedDefaultWorkspace } from './intercom-seed.js';
 import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from './intercom-seed-data.js';
 import { createStore } from './intercom-store.js';
+import { createHistoryControl, type HistoryControl } from './intercom-history-control.js';
+import type { HistoryOptions } from './intercom-history.js';
 
 export type { IntercomSandboxControl, RecordedCall, AddConversationInput } from './intercom-control.js';
 export type { FaultSpec } from './intercom-faults.js';
@@ -25,9 +27,11 @@ export interface IntercomSandboxOptions {
   seed?: boolean;
   /** Keep each answer's body in calls() (contract tests); off by default to bound memory. */
   recordResponses?: boolean;
+  /** Also seed the closed-conversation history (intercom-history.ts); off by default. Needs `seed`. */
+  history?: boolean | HistoryOptions;
 }
 
-export interface IntercomSandbox extends IntercomSandboxControl {
+export interface IntercomSandbox extends IntercomSandboxControl, HistoryControl {
   /** Origin to use as the client's baseUrl, e.g. http://127.0.0.1:41234 */
   url: string;
   /** Ids of the seeded workspace (empty strings when seed is false). */
@@ -72,6 +76,8 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
   const budgets = createWindowedBudgets({ ...opts.limits, now });
   const log = createCallLog();
   const control = createControl({ store, faults, budgets, log, now });
+  const history = createHistoryControl({ store, now });
+  if (seeded && opts.history) history.seedHistory(opts.history === true ? {} : opts.history);
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -139,6 +145,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     ...control,
+    ...history,
     url: `http://${host}:${addr.port}`,
     seed: seeded
       ? { appId: SEED_APP_ID, botAdminId: SEED_BOT_ADMIN_ID, conversationId: SEED_CONVERSATION_ID }

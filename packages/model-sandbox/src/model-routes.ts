@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FaultQueue } from './model-faults.js';
 import { FaultSpec } from './model-faults.js';
+import { judgeTurn } from './model-judge.js';
 import { obeyTurn } from './model-obedient.js';
 import { decideTurn, type PlannedBlock } from './model-policy.js';
 import { countInputTokens, countOutputTokens, type PromptCache } from './model-usage.js';
@@ -109,7 +110,7 @@ async function messages(s: SandboxState, req: FastifyRequest, reply: FastifyRepl
   if (body.stream)
     return answer(400, 'invalid_request_error', 'stream: the model sandbox only answers non-streaming requests');
 
-  const plan = (s.persona === 'obedient' ? obeyTurn(body) : null) ?? decideTurn(body, s.now);
+  const plan = (s.persona === 'obedient' ? obeyTurn(body) : null) ?? judgeTurn(body) ?? decideTurn(body, s.now);
   const { content, stop } = fitToMaxTokens(withIds(s, plan.content), plan.stopReason, body.max_tokens);
   const response: MessageResponse = {
     id: `msg_${s.newId()}`,

@@ -60,6 +60,7 @@ describe('start-up checks', () => {
         '0002_audit_checkpoints',
         '0003_ledger_by_conversation',
         '0004_run_costs',
+        '0005_scores_and_backtests',
       ]);
       await migrateToLatest(db, schema);
       expect(await pendingMigrations(db, schema)).toEqual([]);

@@ -1,0 +1,37 @@
+// Backtest cost: an estimate before it starts (the rendered prompts of the chosen conversations, times the turns a
+// run usually takes) and the actual tokens at the end, priced per million tokens (defaults: Claude Sonnet list
+// prices; override with --price-input/--price-output).
+export interface Prices {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+export const DEFAULT_PRICES: Prices = { inputPerMTok: 3, outputPerMTok: 15 };
+
+/** Model turns a replay usually takes (triage, search, reply or handoff, end), tokens per answer and per tool result. */
+export const EXPECTED_TURNS = 4;
+export const OUTPUT_TOKENS_PER_TURN = 150;
+export const TOOL_RESULT_TOKENS = 250;
+export const JUDGE_OUTPUT_TOKENS = 120;
+
+export interface Cost {
+  inputTokens: number;
+  outputTokens: number;
+  usd: number;
+}
+
+export function priced(inputTokens: number, outputTokens: number, p: Prices = DEFAULT_PRICES): Cost {
+  const usd = (inputTokens * p.inputPerMTok + outputTokens * p.outputPerMTok) / 1_000_000;
+  return { inputTokens, outputTokens, usd: Math.round(usd * 10_000) / 10_000 };
+}
+
+/**
+ * Each turn resends the prompt and the tool definitions plus what came before: the history grows by one answer
+ * and one tool result per turn.
+ */
+export function estimateReplay(promptTokens: number, toolTokens: number, p: Prices = DEFAULT_PRICES): Cost {
+  let input = 0;
+  for (let turn = 0; turn < EXPECTED_TURNS; turn++)
+    input += promptTokens + toolTokens + turn * (OUTPUT_TOKENS_PER_TURN + TOOL_RESULT_TOKENS);
+  return priced(input, EXPECTED_TURNS * OUTPUT_TOKENS_PER_TURN, p);
+}
