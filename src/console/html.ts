@@ -66,7 +66,7 @@ export function layout(title: string, body: Safe, opts: { nav?: boolean } = {}):
       : html`<header>
           <strong>deskpilot</strong><a href="/console/overview">Overview</a><a href="/console/tenants">Tenants</a
           ><a href="/console/runs">Runs</a><a href="/console/dead-letters">Dead letters</a
-          ><a href="/console/audit">Audit</a>
+          ><a href="/console/audit">Audit</a><a href="/console/scores">Scores</a>
           <form class="inline" method="post" action="/console/logout" style="margin-left:auto">
             <input type="hidden" name="_csrf" value="${CSRF_SLOT}" /><button>Log out</button>
           </form>

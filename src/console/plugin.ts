@@ -19,6 +19,7 @@ import { registerAuditPages } from './pages-audit.js';
 import { registerDeadLetterPages } from './pages-dead-letters.js';
 import { registerOverviewPages } from './pages-overview.js';
 import { registerRunPages } from './pages-runs.js';
+import { registerScorePages } from './pages-scores.js';
 
 export interface ConsoleDeps {
   config: Pick<Config, 'ADMIN_TOKEN' | 'CONSOLE_SESSION_TTL_MS'>;
@@ -142,6 +143,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
       registerRunPages(authed, kit);
       registerDeadLetterPages(authed, kit);
       registerAuditPages(authed, kit);
+      registerScorePages(authed, kit);
     });
   });
 }

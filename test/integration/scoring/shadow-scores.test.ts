@@ -3,6 +3,7 @@
 // for how-to, shadow for billing, through the real worker and the scripted model sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.js';
+import { launchChromium } from '../../support/browser.js';
 import { scoresCommand } from '../../../src/cli/scores.js';
 import { createScoreStore } from '../../../src/scoring/score-store.js';
 import { startAgentHarness, SETTINGS, tagNames, TEAM_ID, type AgentHarness } from '../agent/support.js';
@@ -65,6 +66,21 @@ describe('shadow scoring and autonomy per category', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ tenantId: h.tenant.id, source: 'shadow', card: { conversations: 2 } });
+
+    // The operator console shows the same scorecard and verdicts.
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${h.url}/console/login`);
+      await page.fill('input[name=token]', ADMIN_TOKEN);
+      await page.click('button:has-text("Sign in")');
+      await page.goto(`${h.url}/console/scores?tenant=${h.tenant.id}`);
+      const shown = await page.textContent('main');
+      expect(shown).toContain('2 conversations scored (shadow)');
+      expect(shown).toMatch(/billing: routing agreement 1\.00 \(0\.21–1\.00\) over 1 conversations/);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('the scheduled pass scores a closed shadow conversation without anyone asking', async () => {
