@@ -47,8 +47,11 @@ export function runFactsFromSteps(steps: readonly RunStep[], task: string): Muta
       const use = uses.get(b.tool_use_id);
       const text = typeof b.content === 'string' ? b.content : '';
       if (use?.name === 'search_help_center') facts.articleUrls.push(...articleUrlsOf(parseJson(text)));
-      if (use?.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input)
-        facts.triageCategory = String(use.input.category);
+      if (use?.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input) {
+        const category = String(use.input.category);
+        facts.triageCategory = category;
+        facts.triageCategories = [...(facts.triageCategories ?? []), category];
+      }
     }
   }
   return facts;

@@ -42,7 +42,10 @@ export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string):
   const { tenant } = s.input;
   return {
     runId: s.runId,
-    mode: modeForCategory(tenant.mode, tenant.settings.autonomy, category ?? facts.triageCategory),
+    mode: modeForCategory(tenant.mode, tenant.settings.autonomy, [
+      ...(facts.triageCategories ?? []),
+      ...(category ? [category] : []),
+    ]),
     sinceMs: s.input.sinceMs,
     tool: s.ctx,
     writer: s.access.writer,
@@ -122,8 +125,10 @@ export async function executeTools(
         content.push(errorResult(use.id, `${REFUSAL_PREFIX} (${res.refused.rule}): ${res.refused.reason}`));
         continue;
       }
-      if (tool.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input)
+      if (tool.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input) {
         facts.triageCategory = String(use.input.category);
+        facts.triageCategories = [...(facts.triageCategories ?? []), facts.triageCategory];
+      }
       content.push({
         type: 'tool_result',
         tool_use_id: use.id,

@@ -1,5 +1,6 @@
 // `deskpilot backtest --tenant <id> --since 30d --limit 500 [--out report.html] [--json scorecard.json]`: replays
 // closed conversations through the agent with a read-only client and prints progress, the cost and the verdicts.
+import { createTokenSpend } from '../agent/token-spend.js';
 import { writeFileSync } from 'node:fs';
 import { createBacktestStore } from '../backtest/backtest-store.js';
 import { createReplyJudge, loadJudgeRubric } from '../backtest/judge.js';
@@ -40,7 +41,12 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
   const report = await runBacktest(
     {
       vault: deps.vault,
-      loop: deps.loop(),
+      // A backtest's tokens go on their own daily counter: it must never spend the live cap and park the
+      // tenant's real conversations (the limiter already keeps it at background priority).
+      loop: {
+        ...deps.loop(),
+        spend: createTokenSpend({ redis: deps.redis, prefix: `${deps.config.DESKPILOT_PREFIX}:backtest` }),
+      },
       scores: createScoreStore({ db: deps.db }),
       backtests: createBacktestStore({ db: deps.db }),
       logger: ctx.logger,

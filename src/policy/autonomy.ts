@@ -24,7 +24,11 @@ export const AutonomySettingsInput = z.strictObject({
     .strictObject({
       minConversations: z.number().int().min(1).max(100_000).optional(),
       /** The lower bound of each rate's 95% interval must reach its threshold. */
-      thresholds: z.partialRecord(z.enum(SCORE_DIMENSIONS), Share).optional(),
+      // The tenant's thresholds replace the defaults; an empty set would be no bar at all.
+      thresholds: z
+        .partialRecord(z.enum(SCORE_DIMENSIONS), Share)
+        .refine((t) => Object.keys(t).length > 0, 'name at least one threshold')
+        .optional(),
     })
     .optional(),
 });
@@ -35,13 +39,27 @@ export const READINESS_DEFAULTS = {
   thresholds: { routing: 0.85, resolution: 0.8, handoff: 0.85 } as Partial<Record<ScoreDimension, number>>,
 };
 
-/** The mode for this run's actions: the category's own once triage named it, else the tenant's. */
+const STRICTNESS: Record<TenantMode, number> = { shadow: 2, assist: 1, autonomous: 0 };
+const strictest = (modes: readonly TenantMode[]): TenantMode =>
+  modes.reduce((a, b) => (STRICTNESS[b] > STRICTNESS[a] ? b : a));
+
+/**
+ * The mode for this run's actions. The category comes from the model's own triage, which customer text can
+ * steer, so it may only tighten: before any triage the strictest of the tenant's and every configured category's
+ * mode applies (a reply sent first cannot go live for a shadow category), and after it the strictest mode of all
+ * the categories triaged in this run (a second triage cannot loosen the first).
+ */
 export function modeForCategory(
   tenantMode: TenantMode,
   autonomy: AutonomySettings | undefined,
-  category: string | undefined,
+  triaged: readonly string[],
 ): TenantMode {
-  if (!category || !autonomy?.categories) return tenantMode;
-  const known = (TRIAGE_CATEGORIES as readonly string[]).includes(category);
-  return known ? (autonomy.categories[category as (typeof TRIAGE_CATEGORIES)[number]] ?? tenantMode) : tenantMode;
+  const configured = autonomy?.categories;
+  if (!configured) return tenantMode;
+  const modeOf = (c: string): TenantMode =>
+    (TRIAGE_CATEGORIES as readonly string[]).includes(c)
+      ? (configured[c as (typeof TRIAGE_CATEGORIES)[number]] ?? tenantMode)
+      : tenantMode;
+  if (triaged.length === 0) return strictest([tenantMode, ...Object.values(configured)]);
+  return strictest(triaged.map(modeOf));
 }

@@ -39,6 +39,8 @@ export interface RunFacts {
   articleUrls: readonly string[];
   /** The category of this run's successful triage, if any. */
   triageCategory?: string;
+  /** Every category triage named in this run, in order (autonomy per category may only tighten). */
+  triageCategories?: readonly string[];
 }
 
 export interface PolicyView {

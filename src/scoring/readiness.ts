@@ -40,6 +40,7 @@ export function readiness(card: Scorecard, autonomy: AutonomySettings | undefine
       const verdict = !enough ? `too few to judge (needs ${min})` : `${ok ? 'meets' : 'below'} ${threshold.toFixed(2)}`;
       lines.push(`${describeRate(category, dim, r)}: ${verdict}`);
     }
-    return { category, ready, conversations: c.conversations, lines };
+    // Readiness is earned on at least one checked rate, never by default.
+    return { category, ready: ready && lines.length > 0, conversations: c.conversations, lines };
   });
 }

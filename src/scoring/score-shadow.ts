@@ -1,6 +1,8 @@
 // Live shadow scoring: for each shadow-mode conversation not scored yet, read what humans did (through the vault's
 // client, at background priority so live traffic keeps its budget) and score the stored proposal once the
 // conversation has closed or the horizon has passed. Reads only: this module holds no write path.
+import { IntercomForbiddenError, IntercomNotFoundError } from '../errors.js';
+import type { IntercomConversation } from '../intercom/schemas.js';
 import type { Logger } from 'pino';
 import type { Vault } from '../vault/vault.js';
 import { humanOutcome } from './human-outcome.js';
@@ -27,7 +29,18 @@ export async function scoreShadowConversations(
   const session = await d.vault.session(o.tenantId);
   let scored = 0;
   for (const p of pending) {
-    const conv = await session.client.getConversation(p.conversationId, { priority: 'background' });
+    let conv: IntercomConversation;
+    try {
+      conv = await session.client.getConversation(p.conversationId, { priority: 'background' });
+    } catch (err) {
+      // A deleted or forbidden conversation cannot be scored; it must not stop every later one (and tenant).
+      if (!(err instanceof IntercomNotFoundError || err instanceof IntercomForbiddenError)) throw err;
+      d.logger.warn(
+        { tenantId: o.tenantId, conversationId: p.conversationId, code: err.code },
+        'shadow conversation unscorable',
+      );
+      continue;
+    }
     const due = conv.state === 'closed' || now() - p.firstAt.getTime() >= horizonMs;
     if (!due) continue;
     const { runId, actions } = await d.scores.shadowActions(o.tenantId, p.conversationId);

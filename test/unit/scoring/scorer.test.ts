@@ -6,6 +6,7 @@ import { aggregate, wilson } from '../../../src/scoring/aggregate.js';
 import { humanOutcome } from '../../../src/scoring/human-outcome.js';
 import { proposalFrom, type ProposedAction } from '../../../src/scoring/proposal.js';
 import { readiness } from '../../../src/scoring/readiness.js';
+import { AutonomySettingsInput, modeForCategory } from '../../../src/policy/autonomy.js';
 import { scoreProposal } from '../../../src/scoring/scorer.js';
 
 const BOT = '9608812';
@@ -177,5 +178,22 @@ describe('aggregate', () => {
         lines: ['how_to: routing agreement 0.00 (0.00–0.79) over 1 conversations: too few to judge (needs 2)'],
       },
     ]);
+  });
+
+  it('readiness is never earned without a checked rate; an empty threshold set is refused', () => {
+    const [v] = readiness(aggregate(scores), {
+      readiness: { minConversations: 1, thresholds: {} as Record<string, number> },
+    });
+    expect(v?.ready).toBe(false);
+    expect(AutonomySettingsInput.safeParse({ readiness: { thresholds: {} } }).success).toBe(false);
+  });
+
+  it('autonomy per category only tightens: strictest before triage, strictest of every triaged category after', () => {
+    const autonomy = { categories: { how_to: 'autonomous', billing: 'shadow' } } as const;
+    expect(modeForCategory('autonomous', autonomy, [])).toBe('shadow');
+    expect(modeForCategory('shadow', { categories: { how_to: 'autonomous' } }, [])).toBe('shadow');
+    expect(modeForCategory('shadow', autonomy, ['how_to'])).toBe('autonomous');
+    expect(modeForCategory('shadow', autonomy, ['billing', 'how_to'])).toBe('shadow');
+    expect(modeForCategory('assist', undefined, ['how_to'])).toBe('assist');
   });
 });
