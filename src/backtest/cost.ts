@@ -1,6 +1,6 @@
 // Backtest cost: an estimate before it starts (the rendered prompts of the chosen conversations, times the turns a
-// run usually takes) and the actual tokens at the end, priced per million tokens (defaults: Claude Sonnet list
-// prices; override with --price-input/--price-output).
+// run usually takes) and the actual tokens at the end, priced per million tokens: the configured model's list
+// prices (src/agent/pricing.ts, MODEL_PRICES), Sonnet's when it has none.
 export interface Prices {
   inputPerMTok: number;
   outputPerMTok: number;

@@ -1,6 +1,9 @@
 // `deskpilot backtest --tenant <id> --since 30d --limit 500 [--out report.html] [--json scorecard.json]`: replays
 // closed conversations through the agent with a read-only client and prints progress, the cost and the verdicts.
+import { createPricing } from '../agent/pricing.js';
 import { createTokenSpend } from '../agent/token-spend.js';
+import type { Config } from '../config.js';
+import { DEFAULT_PRICES, type Prices } from '../backtest/cost.js';
 import { writeFileSync } from 'node:fs';
 import { createBacktestStore } from '../backtest/backtest-store.js';
 import { createReplyJudge, loadJudgeRubric } from '../backtest/judge.js';
@@ -57,6 +60,7 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
       limit,
       ...(args.resume ? { resumeId: args.resume } : {}),
       progress: ctx.print,
+      prices: backtestPrices(ctx.config),
       ...(args.judge ? { judge: createReplyJudge({ model: deps.loop().model, rubric: loadJudgeRubric() }) } : {}),
       ...(maxUsd === undefined ? {} : { confirm: (estimate) => estimate.usd <= maxUsd }),
     },
@@ -67,4 +71,10 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
   if (args.out) writeFileSync(args.out, renderReportHtml(report.scorecard, cost));
   if (report.replayed === 0 && maxUsd !== undefined && report.estimate.usd > maxUsd)
     ctx.print(`stopped before replaying: the estimate is over --max-usd ${maxUsd}; resume with --resume ${report.id}`);
+}
+
+/** The configured model's list prices (MODEL_PRICES overrides included); Sonnet's when the model is unpriced. */
+function backtestPrices(config: Pick<Config, 'ANTHROPIC_MODEL' | 'MODEL_PRICES'>): Prices {
+  const price = createPricing(config.MODEL_PRICES).priceOf(config.ANTHROPIC_MODEL);
+  return price ? { inputPerMTok: price.input, outputPerMTok: price.output } : DEFAULT_PRICES;
 }
