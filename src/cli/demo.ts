@@ -25,7 +25,14 @@ const SCENARIOS = [
     contact: '6762f1a51bb69f9f2193bc04',
     body: 'This is unacceptable!!! Third time my order is late. Worst service ever.',
   },
-  { title: 'Thanks and done', contact: '6762f1a51bb69f9f2193bc02', body: 'Thank you, that worked! All good now.' },
+  {
+    title: 'Thanks and done',
+    contact: '6762f1a51bb69f9f2193bc02',
+    body: 'How do I reset my password?',
+    // The agent answered earlier; the customer's thanks now comes after that reply, so a close is confirmed.
+    answered: 'Use "Forgot password" on the sign-in page; the link arrives within a minute.',
+    then: 'Thank you, that worked! All good now.',
+  },
   {
     title: 'Non-English',
     contact: '6762f1a51bb69f9f2193bc03',
@@ -41,7 +48,7 @@ const SCENARIOS = [
 export async function runDemo(env: Record<string, string | undefined>, print: (line: string) => void): Promise<void> {
   const useClaude = Boolean(env.ANTHROPIC_API_KEY) && !env.ANTHROPIC_BASE_URL;
   const { startStack, signedDelivery } = await loadDevPackage('demo', () => import('@deskpilot/testkit'));
-  const { SEED_CONVERSATION_ID, SEED_TEAMS } = await loadDevPackage(
+  const { SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID, SEED_TEAMS } = await loadDevPackage(
     'demo',
     () => import('@deskpilot/intercom-sandbox'),
   );
@@ -94,6 +101,10 @@ export async function runDemo(env: Record<string, string | undefined>, print: (l
         'seeded' in s
           ? SEED_CONVERSATION_ID
           : String(intercom.addConversation({ contact: s.contact, body: `<p>${s.body}</p>` }).id);
+      if ('answered' in s) {
+        intercom.addAdminReply(conversationId, SEED_BOT_ADMIN_ID, `<p>${s.answered}</p>`);
+        intercom.addContactReply(conversationId, `<p>${s.then}</p>`);
+      }
       const d = signedDelivery(CLIENT_SECRET, { conversationId });
       const res = await post(d.body, d.signature);
       const { jobId } = (await res.json()) as { jobId: string };
