@@ -62,7 +62,8 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
   const { tenant } = input;
   // A tenant already past its daily cap parks before a run exists, so the parked job wakes as a fresh event
   // (coalesced with later ones) rather than as a resumed run with a stale prompt.
-  await parkIfOverCap(d, input, resolvePolicy(tenant.settings), 0);
+  const policy = resolvePolicy(tenant.settings);
+  await parkIfOverCap(d, input, policy, 0);
   const record = await d.runs.open({
     tenantId: tenant.id,
     conversationId: input.conversation.id,
@@ -98,7 +99,7 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     d,
     input,
     runId,
-    policy: resolvePolicy(tenant.settings),
+    policy,
     toolset: buildToolset(tenant.allowed_tools, tenant.mode),
     ctx,
     access,
@@ -173,7 +174,7 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
         await endWithNote(s, 'token_budget', stopNote('its token budget for this run would be exceeded'));
         return await finish('stopped', 'token_budget');
       }
-      await checkDailyCap(s, estimate);
+      await parkIfOverCap(s.d, s.input, s.policy, estimate);
       const res = await d.model.create(request);
       await push({ kind: 'model', content: res.content, stopReason: res.stopReason, usage: res.usage });
       await d.runs.addUsage(runId, res.usage);
@@ -211,10 +212,6 @@ function buildRequest(s: RunScope): ModelRequest {
 
 // Past the tenant's daily cap the job waits for the next UTC day, without spending an attempt; the run resumes
 // from its stored steps then.
-async function checkDailyCap(s: RunScope, estimate: number): Promise<void> {
-  await parkIfOverCap(s.d, s.input, s.policy, estimate);
-}
-
 async function parkIfOverCap(d: LoopDeps, input: RunInput, policy: Policy, estimate: number): Promise<void> {
   const used = await d.spend.usedToday(input.tenant.id);
   if (used === 0 || used + estimate <= policy.dailyTokens) return;

@@ -1,5 +1,6 @@
 // Renders the system and task prompts from prompts/*.md. Conversation text is untrusted: it is escaped so it
 // cannot close the <conversation> element or forge a <task>. No secrets or ids beyond the conversation's.
+import { isCustomerAuthor } from '../intercom/conversation-facts.js';
 import { readFileSync } from 'node:fs';
 import type { Tenant, TenantMode } from '../db/schema.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
@@ -72,7 +73,7 @@ function plain(body: string | null | undefined): string {
 }
 
 function role(authorType: string, authorId: string, ownAdminId: string): 'customer' | 'teammate' | 'bot' {
-  if (authorType === 'user' || authorType === 'lead' || authorType === 'contact') return 'customer';
+  if (isCustomerAuthor(authorType)) return 'customer';
   if (authorId === ownAdminId || authorType === 'bot') return 'bot';
   return 'teammate';
 }

@@ -125,9 +125,9 @@ export async function executeTools(
         content.push(errorResult(use.id, `${REFUSAL_PREFIX} (${res.refused.rule}): ${res.refused.reason}`));
         continue;
       }
-      if (tool.name === 'triage' && typeof use.input === 'object' && use.input !== null && 'category' in use.input) {
-        facts.triageCategory = String(use.input.category);
-        facts.triageCategories = [...(facts.triageCategories ?? []), facts.triageCategory];
+      if (category) {
+        facts.triageCategory = category;
+        facts.triageCategories = [...(facts.triageCategories ?? []), category];
       }
       content.push({
         type: 'tool_result',

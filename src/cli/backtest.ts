@@ -1,9 +1,8 @@
 // `deskpilot backtest --tenant <id> --since 30d --limit 500 [--out report.html] [--json scorecard.json]`: replays
 // closed conversations through the agent with a read-only client and prints progress, the cost and the verdicts.
-import { createPricing } from '../agent/pricing.js';
+import { createPricing, type ModelPrice } from '../agent/pricing.js';
 import { createTokenSpend } from '../agent/token-spend.js';
 import type { Config } from '../config.js';
-import { DEFAULT_PRICES, type Prices } from '../backtest/cost.js';
 import { writeFileSync } from 'node:fs';
 import { createBacktestStore } from '../backtest/backtest-store.js';
 import { createReplyJudge, loadJudgeRubric } from '../backtest/judge.js';
@@ -41,6 +40,7 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
   const maxUsd = args.maxUsd === undefined ? undefined : Number(args.maxUsd);
   if (maxUsd !== undefined && !(maxUsd >= 0)) throw new UsageError(`--max-usd: a non-negative number: ${args.maxUsd}`);
   const deps = await ctx.deps();
+  const prices = backtestPrices(ctx.config);
   const report = await runBacktest(
     {
       vault: deps.vault,
@@ -60,7 +60,7 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
       limit,
       ...(args.resume ? { resumeId: args.resume } : {}),
       progress: ctx.print,
-      prices: backtestPrices(ctx.config),
+      ...(prices ? { prices } : {}),
       ...(args.judge ? { judge: createReplyJudge({ model: deps.loop().model, rubric: loadJudgeRubric() }) } : {}),
       ...(maxUsd === undefined ? {} : { confirm: (estimate) => estimate.usd <= maxUsd }),
     },
@@ -73,8 +73,7 @@ export async function backtestCommand(args: BacktestArgs, ctx: CliContext, now =
     ctx.print(`stopped before replaying: the estimate is over --max-usd ${maxUsd}; resume with --resume ${report.id}`);
 }
 
-/** The configured model's list prices (MODEL_PRICES overrides included); Sonnet's when the model is unpriced. */
-function backtestPrices(config: Pick<Config, 'ANTHROPIC_MODEL' | 'MODEL_PRICES'>): Prices {
-  const price = createPricing(config.MODEL_PRICES).priceOf(config.ANTHROPIC_MODEL);
-  return price ? { inputPerMTok: price.input, outputPerMTok: price.output } : DEFAULT_PRICES;
+/** The configured model's list prices (MODEL_PRICES overrides included); the backtest's default when unpriced. */
+function backtestPrices(config: Pick<Config, 'ANTHROPIC_MODEL' | 'MODEL_PRICES'>): ModelPrice | undefined {
+  return createPricing(config.MODEL_PRICES).priceOf(config.ANTHROPIC_MODEL);
 }

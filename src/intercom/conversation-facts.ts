@@ -1,6 +1,11 @@
 // Read-back helpers shared by the tools' `landed` checks and the collision guard.
 import type { IntercomConversation, IntercomConversationPart } from './schemas.js';
 
+/** Intercom's author types for the customer side of a conversation (users, leads, contacts). */
+export function isCustomerAuthor(authorType: string): boolean {
+  return authorType === 'user' || authorType === 'lead' || authorType === 'contact';
+}
+
 export function parts(conv: IntercomConversation): IntercomConversationPart[] {
   return conv.conversation_parts?.conversation_parts ?? [];
 }

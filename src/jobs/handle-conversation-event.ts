@@ -7,7 +7,7 @@ import { InvalidJobError, RateLimitedError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import { ConversationEventJob } from '../queue/jobs.js';
 import type { RedisClock } from '../queue/redis-clock.js';
-import { parts } from '../intercom/conversation-facts.js';
+import { isCustomerAuthor, parts } from '../intercom/conversation-facts.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import type { ConversationLock } from './conversation-lock.js';
@@ -35,7 +35,6 @@ const FINISHED_RUNS = new Set(['completed', 'failed', 'stopped']);
 /** Backstop triggers: they must not act beside an interrupted run, which resumes on its own. */
 const BACKSTOPS = new Set<ConversationEventJob['trigger']>(['recovery', 'sweep']);
 
-const CUSTOMER = new Set(['user', 'lead', 'contact']);
 const MESSAGE_PARTS = new Set([
   'comment',
   'open',
@@ -53,7 +52,7 @@ export function needsAgent(conv: IntercomConversation, ownAdminId: string): true
     { type: conv.source.author.type, id: conv.source.author.id, part: 'comment' },
     ...parts(conv).map((p) => ({ type: p.author.type, id: p.author.id, part: p.part_type })),
   ];
-  const lastCustomer = all.findLastIndex((e) => e.part === 'comment' && CUSTOMER.has(e.type));
+  const lastCustomer = all.findLastIndex((e) => e.part === 'comment' && isCustomerAuthor(e.type));
   if (lastCustomer < 0) return 'nothing_to_answer';
   const after = all.slice(lastCustomer + 1);
   // Teammates' notes are context, not a takeover; their replies, assignments, snoozes and closes are.

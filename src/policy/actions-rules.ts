@@ -1,11 +1,9 @@
 // Rules on what an action does rather than what it says: scope, volume, close conditions, tag taxonomy,
 // routing and snooze length.
 import { isCustomerVisible, type ActionSpec } from './actions.js';
-import { parts } from '../intercom/conversation-facts.js';
+import { isCustomerAuthor, parts } from '../intercom/conversation-facts.js';
 import { inTaxonomy } from './taxonomy.js';
 import { allow, deny, type PolicyView, type Rule } from './view.js';
-
-const CUSTOMER = new Set(['user', 'lead', 'contact']);
 
 export const scope: Rule = (action, view) =>
   view.mode === 'assist' && isCustomerVisible(action.kind)
@@ -29,7 +27,7 @@ export function customerWroteAfterOurReply(view: PolicyView): boolean {
   const all = parts(view.conversation);
   const lastReply = all.findLastIndex((p) => p.part_type === 'comment' && p.author.type === 'admin');
   if (lastReply < 0) return false;
-  return all.slice(lastReply + 1).some((p) => p.part_type === 'comment' && CUSTOMER.has(p.author.type));
+  return all.slice(lastReply + 1).some((p) => p.part_type === 'comment' && isCustomerAuthor(p.author.type));
 }
 
 export const close: Rule = (action, view) => {

@@ -1,15 +1,13 @@
 // Plain-text readings of a conversation for the rules: what the customer wrote, what teammates noted privately,
 // and word runs (shingles) for "a long shared run of words" comparisons.
 import type { IntercomConversation } from '../intercom/schemas.js';
-import { normaliseBody, parts } from '../intercom/conversation-facts.js';
-
-const CUSTOMER = new Set(['user', 'lead', 'contact']);
+import { isCustomerAuthor, normaliseBody, parts } from '../intercom/conversation-facts.js';
 
 /** Everything the customer wrote in this conversation, normalised (lowercase, tags stripped). */
 export function customerWritten(conv: IntercomConversation): string {
-  const own = CUSTOMER.has(conv.source.author.type) ? [conv.source.body] : [];
+  const own = isCustomerAuthor(conv.source.author.type) ? [conv.source.body] : [];
   const later = parts(conv)
-    .filter((p) => CUSTOMER.has(p.author.type))
+    .filter((p) => isCustomerAuthor(p.author.type))
     .map((p) => p.body);
   return [...own, ...later].map((b) => normaliseBody(b)).join('\n');
 }

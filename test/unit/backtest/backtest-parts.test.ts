@@ -51,7 +51,7 @@ describe('cost', () => {
   it('estimates four turns of a growing prompt, priced per million tokens', () => {
     // input: 4 × (1000 + 500) + (0+1+2+3) × (150 + 250) = 8400; output: 4 × 150 = 600.
     expect(estimateReplay(1000, 500)).toEqual({ inputTokens: 8400, outputTokens: 600, usd: 0.0342 });
-    expect(priced(1_000_000, 100_000, { inputPerMTok: 1, outputPerMTok: 5 }).usd).toBe(1.5);
+    expect(priced(1_000_000, 100_000, { input: 1, output: 5 }).usd).toBe(1.5);
   });
 
   it('--since takes 30d, 12h or an ISO date', () => {
