@@ -8,6 +8,7 @@ export {
   type AddConversationInput,
   type FaultSpec,
   type ApiVersion,
+  type ConversationPriority,
   type ContentControl,
   type NewArticle,
   type NewCompany,

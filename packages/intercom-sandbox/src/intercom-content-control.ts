@@ -1,8 +1,16 @@
-// Control-API additions for companies, Help Center articles and the app's API version, kept apart from
+// Control-API additions for companies, Help Center articles, priorities and the app's API version, kept apart from
 // intercom-control.ts so each file stays one concern.
 import { renderArticle, renderCompany } from './intercom-render-content.js';
 import { workspace } from './intercom-control.js';
-import type { ApiVersion, JsonObject, SandboxStore, SbArticle, SbCompany } from './intercom-store.js';
+import {
+  findConversation,
+  type ApiVersion,
+  type ConversationPriority,
+  type JsonObject,
+  type SandboxStore,
+  type SbArticle,
+  type SbCompany,
+} from './intercom-store.js';
 
 export interface NewCompany {
   id?: string | undefined;
@@ -32,6 +40,8 @@ export interface ContentControl {
   addArticle(appId: string, a: NewArticle): JsonObject;
   /** Changes the app's Developer Hub version (answers without an Intercom-Version header follow it). */
   setApiVersion(appId: string, version: ApiVersion): void;
+  /** Sets a conversation's priority level (2.15 answers show any level but `none` as `priority`). */
+  setPriority(conversationId: string, level: ConversationPriority): void;
 }
 
 export function createContentControl(d: { store: SandboxStore; now: () => number }): ContentControl {
@@ -85,6 +95,12 @@ export function createContentControl(d: { store: SandboxStore; now: () => number
     },
     setApiVersion(appId, version) {
       workspace(d.store, appId).apiVersion = version;
+    },
+    setPriority(conversationId, level) {
+      const hit = findConversation(d.store, conversationId);
+      if (!hit) throw new Error(`sandbox: unknown conversation ${conversationId}`);
+      hit.conv.priority = level;
+      hit.conv.updatedAt = nowSec();
     },
   };
 }

@@ -19,7 +19,7 @@ import type { HistoryOptions } from './intercom-history.js';
 export type { IntercomSandboxControl, RecordedCall, AddConversationInput } from './intercom-control.js';
 export type { FaultSpec } from './intercom-faults.js';
 export type { ContentControl, NewArticle, NewCompany } from './intercom-content-control.js';
-export type { ApiVersion } from './intercom-store.js';
+export type { ApiVersion, ConversationPriority } from './intercom-store.js';
 export { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from './intercom-seed-data.js';
 
 export interface IntercomSandboxOptions {
