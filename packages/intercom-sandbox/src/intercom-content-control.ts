@@ -64,11 +64,12 @@ export function createContentControl(d: { store: SandboxStore; now: () => number
         customAttributes: {},
         tagIds: c.tagIds ?? [],
       };
-      for (const id of c.contactIds ?? []) {
+      const members = (c.contactIds ?? []).map((id) => {
         const contact = ws.contacts.get(id);
         if (!contact) throw new Error(`sandbox: unknown contact ${id}`);
-        contact.companyIds.push(company.id);
-      }
+        return contact;
+      });
+      for (const contact of members) contact.companyIds.push(company.id);
       ws.companies.set(company.id, company);
       return renderCompany(company, ws, ws.apiVersion);
     },

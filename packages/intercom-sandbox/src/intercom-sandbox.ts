@@ -82,6 +82,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
   const control = createControl({ store, faults, budgets, log, now });
   const history = createHistoryControl({ store, now });
   const content = createContentControl({ store, now });
+  const overHttp = { ...control, ...content };
   if (seeded && opts.history) history.seedHistory(opts.history === true ? {} : opts.history);
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -91,7 +92,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
     if (url.pathname.startsWith('/__sandbox/')) {
       const body = parseJsonText(raw);
       if (!body.ok) return send(res, 400, { error: 'body is not JSON' });
-      const r = handleControl(control, method, url.pathname, body.value);
+      const r = handleControl(overHttp, method, url.pathname, body.value);
       return send(res, r.status, r.body);
     }
     const latency = faults.latencyMs();
