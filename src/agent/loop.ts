@@ -20,7 +20,7 @@ import { executeTools, gateRun, MAX_REFUSALS, refuseScope, type RunScope, type T
 import { renderSystemPrompt, renderTaskPrompt, type PromptTemplates } from './prompts.js';
 import { refusalsInSteps, runFactsFromSteps } from './run-facts.js';
 import type { RunStep, RunStore } from './run-store.js';
-import type { TeamDirectory } from './team-directory.js';
+import type { WorkspaceDirectory } from './workspace-directory.js';
 import { estimateTokens, type TokenSpend } from './token-spend.js';
 
 export interface LoopDeps {
@@ -30,7 +30,7 @@ export interface LoopDeps {
   audit: AuditLog;
   metrics: Metrics;
   templates: PromptTemplates;
-  teams: TeamDirectory;
+  directory: WorkspaceDirectory;
   spend: TokenSpend;
   limits: { maxTurns: number; tokenBudget: number; maxOutputTokens: number };
 }
@@ -80,7 +80,8 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     conversationId: input.conversation.id,
     adminId: input.adminId,
     tenantId: tenant.id,
-    teams: d.teams,
+    directory: d.directory,
+    conversation: input.conversation,
     ...(input.signal ? { signal: input.signal } : {}),
   };
   const { client } = input;
