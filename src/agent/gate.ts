@@ -157,8 +157,9 @@ export function createWriteGate(d: {
           return { results, refused: { key: original.key, rule: verdict.rule, reason: verdict.reason } };
         };
         // The policy looks first at what the run already knows: a refusal writes nothing, so refusing on older
-        // state is safe and costs no read. A pass is checked again below on the state the write follows.
-        const known = existing ? undefined : await run.conversation?.known();
+        // state is safe and costs no read. A pass is checked again below on the state the write follows. Not for
+        // removing a tag: tag writes do not update known state, and tags.foreign needs the tag as applied.
+        const known = existing || original.spec.kind === 'tag.detach' ? undefined : await run.conversation?.known();
         if (known) {
           const early = evaluatePolicy(original.spec, await viewFor(original.spec, known, run));
           if (!early.ok) return refuse(early);
@@ -231,12 +232,13 @@ export function createWriteGate(d: {
  * same model turn). Customer-visible writes (reply, close) and the ones that take the conversation from whoever
  * holds it (assignment to an admin, snooze) must. Tags, notes and assignment to a team (Intercom keeps the admin
  * assignee beside the team) are private routing and bookkeeping: they are checked against the run's latest known
- * state (its first read, or the last complete write response), so triage and a handoff cost no read. A resumed
- * intent reads afresh: its read-back decides whether the write already landed.
+ * state (its first read, or the last complete write response), so triage and a handoff cost no read. Removing a
+ * tag reads afresh: the policy checks the tag is on the conversation, and tag writes do not update known state.
+ * A resumed intent reads afresh too: its read-back decides whether the write already landed.
  */
 function needsCurrentState(spec: ActionSpec): boolean {
   if (spec.kind === 'assign') return spec.assignee.type === 'admin';
-  return !['tag.create', 'tag.attach', 'tag.detach', 'note'].includes(spec.kind);
+  return !['tag.create', 'tag.attach', 'note'].includes(spec.kind);
 }
 
 function conversationFor(run: GateRun, spec: ActionSpec, resumed: boolean): Promise<IntercomConversation> {

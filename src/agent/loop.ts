@@ -124,7 +124,10 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
       user: renderTaskPrompt(d.templates, input.conversation, input.adminId, input.task),
     });
   }
-  let tokens = record.run.input_tokens + record.run.output_tokens + record.run.cached_tokens;
+  // Every kind of token a resumed run already spent: uncached input, output, cache reads and cache writes (the
+  // moving cache breakpoint writes each turn's new tail), as the loop adds them below.
+  const r = record.run;
+  let tokens = r.input_tokens + r.output_tokens + r.cached_tokens + r.cache_write_tokens;
 
   try {
     for (;;) {

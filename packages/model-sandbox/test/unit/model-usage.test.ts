@@ -7,7 +7,7 @@ const request = (question: string, ttl?: '1h') =>
     model: 'claude-sonnet-4-6',
     max_tokens: 100,
     system: [
-      { type: 'text', text: 'x'.repeat(4000), cache_control: ttl ? { type: 'ephemeral', ttl } : { type: 'ephemeral' } },
+      { type: 'text', text: 'x'.repeat(10_000), cache_control: ttl ? { type: 'ephemeral', ttl } : { type: 'ephemeral' } },
     ],
     messages: [{ role: 'user', content: question }],
   });
@@ -17,7 +17,7 @@ describe('token estimates', () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('abcd')).toBe(1);
     expect(estimateTokens('abcde')).toBe(2);
-    expect(countInputTokens(request('hi'))).toBeGreaterThan(1000);
+    expect(countInputTokens(request('hi'))).toBeGreaterThan(2000);
   });
 });
 
@@ -26,10 +26,10 @@ describe('prompt cache', () => {
     let t = 0;
     const cache = createPromptCache({ now: () => t });
     const first = cache.usage(request('first question'), 10);
-    expect(first).toMatchObject({ cache_creation_input_tokens: 1000, cache_read_input_tokens: 0, output_tokens: 10 });
-    expect(first.cache_creation.ephemeral_5m_input_tokens).toBe(1000);
+    expect(first).toMatchObject({ cache_creation_input_tokens: 2500, cache_read_input_tokens: 0, output_tokens: 10 });
+    expect(first.cache_creation.ephemeral_5m_input_tokens).toBe(2500);
     const second = cache.usage(request('another question'), 10);
-    expect(second).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 1000 });
+    expect(second).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 2500 });
     expect(second.input_tokens).toBeLessThan(20);
     t += 5 * 60_000 + 1; // past the 5-minute TTL
     expect(cache.usage(request('late'), 1).cache_read_input_tokens).toBe(0);
@@ -40,12 +40,12 @@ describe('prompt cache', () => {
     const cache = createPromptCache({ now: () => t });
     cache.usage(request('q', '1h'), 1);
     t += 30 * 60_000;
-    expect(cache.usage(request('q', '1h'), 1).cache_read_input_tokens).toBe(1000);
+    expect(cache.usage(request('q', '1h'), 1).cache_read_input_tokens).toBe(2500);
     expect(cache.usage({ ...request('q', '1h'), model: 'other' }, 1).cache_read_input_tokens).toBe(0);
     cache.clear();
     const after = cache.usage(request('q', '1h'), 1);
     expect(after.cache_read_input_tokens).toBe(0);
-    expect(after.cache_creation.ephemeral_1h_input_tokens).toBe(1000);
+    expect(after.cache_creation.ephemeral_1h_input_tokens).toBe(2500);
   });
 
   it('caches nothing without cache_control', () => {
