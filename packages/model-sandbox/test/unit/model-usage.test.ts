@@ -7,7 +7,11 @@ const request = (question: string, ttl?: '1h') =>
     model: 'claude-sonnet-4-6',
     max_tokens: 100,
     system: [
-      { type: 'text', text: 'x'.repeat(10_000), cache_control: ttl ? { type: 'ephemeral', ttl } : { type: 'ephemeral' } },
+      {
+        type: 'text',
+        text: 'x'.repeat(10_000),
+        cache_control: ttl ? { type: 'ephemeral', ttl } : { type: 'ephemeral' },
+      },
     ],
     messages: [{ role: 'user', content: question }],
   });
