@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SEED_CONTACTS, SEED_TEAMS } from '@deskpilot/intercom-sandbox';
 import { startStack } from '@deskpilot/testkit';
+import type { Usage } from '@deskpilot/model-sandbox';
 import { JOB, conversationJobOptions, jobIdFor, type ConversationEventJob } from '../src/queue/jobs.js';
 import { forkTs } from './support/fork.js';
 import { describeMachine } from './support/machine.js';
@@ -169,10 +170,25 @@ async function main(): Promise<void> {
   try {
     const base = await throughput('noop');
     const agent = await throughput('agent');
-    const writes = intercom.calls().filter((c) => c.method !== 'GET').length;
+    const calls = intercom.calls();
+    const reads = calls.filter((c) => c.method === 'GET').length;
+    const writes = calls.length - reads;
     const modelCalls = model.requests().length;
+    const readsPerRun = reads / RUNS;
     console.log(
-      `  per agent run: ${(modelCalls / RUNS).toFixed(2)} model calls, ${(intercom.calls().length / RUNS).toFixed(2)} Intercom calls (${(writes / RUNS).toFixed(2)} writes)`,
+      `  per agent run: ${(modelCalls / RUNS).toFixed(2)} model calls, ${(calls.length / RUNS).toFixed(2)} Intercom calls = ${readsPerRun.toFixed(2)} reads + ${(writes / RUNS).toFixed(2)} writes`,
+    );
+    console.log(`  Intercom calls per run by route (where the reads go):`);
+    for (const [route, n] of byRoute(calls)) console.log(`    ${route}: ${(n / RUNS).toFixed(2)}`);
+    console.log(
+      `  GOAL Intercom reads per agent run <= 3 (collision guard still checked before every customer-visible write): ${readsPerRun.toFixed(2)} ${readsPerRun <= 3 ? 'MET' : 'MISSED'}`,
+    );
+    const cache = cacheShare(model.requests());
+    console.log(
+      `  prompt cache (model sandbox, Messages API semantics): first call of a run ${pct(cache.first)} of input tokens read from cache; later calls ${pct(cache.later)} (${cache.laterCalls} calls: ${cache.read} read, ${cache.written} written, ${cache.uncached} uncached tokens)`,
+    );
+    console.log(
+      `  GOAL prompt-cache share of input tokens after a run's first model call >= 70%: ${pct(cache.later)} ${cache.later >= 0.7 ? 'MET' : 'MISSED'}`,
     );
     console.log(
       `  agent runs/s = ${((agent.perSec / base.perSec) * 100).toFixed(1)}% of the no-op worker's jobs/s; extra CPU per run ${(agent.cpuPerRunMs - base.cpuPerRunMs).toFixed(2)} ms`,
@@ -182,6 +198,59 @@ async function main(): Promise<void> {
   } finally {
     await stack.close();
   }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * Cache reads as a share of all input tokens (uncached + cache writes + cache reads), for each run's first model
+ * call and for its later ones. Requests are grouped by the conversation their task prompt names, in arrival order.
+ */
+function cacheShare(requests: ReadonlyArray<{ body: unknown; usage?: Usage }>) {
+  const seen = new Set<string>();
+  const sums = { first: { read: 0, all: 0 }, later: { read: 0, all: 0, written: 0, uncached: 0, calls: 0 } };
+  for (const r of requests) {
+    if (!r.usage) continue;
+    const body = r.body as { messages?: Array<{ content: unknown }> };
+    const id = /<conversation id=\\?"([^"\\]+)/.exec(JSON.stringify(body.messages?.[0]?.content ?? ''))?.[1];
+    if (!id) continue;
+    const u = r.usage;
+    const read = u.cache_read_input_tokens ?? 0;
+    const written = u.cache_creation_input_tokens ?? 0;
+    const all = u.input_tokens + read + written;
+    if (!seen.has(id)) {
+      seen.add(id);
+      sums.first.read += read;
+      sums.first.all += all;
+      continue;
+    }
+    Object.assign(sums.later, {
+      read: sums.later.read + read,
+      all: sums.later.all + all,
+      written: sums.later.written + written,
+      uncached: sums.later.uncached + u.input_tokens,
+      calls: sums.later.calls + 1,
+    });
+  }
+  const share = (x: { read: number; all: number }) => (x.all > 0 ? x.read / x.all : 0);
+  return {
+    first: share(sums.first),
+    later: share(sums.later),
+    laterCalls: sums.later.calls,
+    read: sums.later.read,
+    written: sums.later.written,
+    uncached: sums.later.uncached,
+  };
+}
+
+/** Calls per route with ids folded, most frequent first: the profile behind the reads-per-run figure. */
+function byRoute(calls: ReadonlyArray<{ method: string; path: string }>): Array<[string, number]> {
+  const routes = new Map<string, number>();
+  for (const c of calls) {
+    const route = `${c.method} ${c.path.replace(/\/(?:\d+|[0-9a-f]{24})(?=\/|$)/g, '/:id')}`;
+    routes.set(route, (routes.get(route) ?? 0) + 1);
+  }
+  return [...routes].sort((a, b) => b[1] - a[1]);
 }
 
 main().then(

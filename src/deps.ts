@@ -11,7 +11,7 @@ import { createAnthropicModel, type ModelClient } from './agent/model.js';
 import { loadPromptTemplates } from './agent/prompts.js';
 import { createPricing } from './agent/pricing.js';
 import { createRunStore } from './agent/run-store.js';
-import { createTeamDirectory } from './agent/team-directory.js';
+import { createWorkspaceDirectory } from './agent/workspace-directory.js';
 import { createTokenSpend } from './agent/token-spend.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { requireVaultKey, type Config } from './config.js';
@@ -184,7 +184,7 @@ function agentLoop(core: CoreDeps, opts: BuildOptions): () => LoopDeps {
       audit,
       metrics,
       templates: loadPromptTemplates(),
-      teams: createTeamDirectory(),
+      directory: createWorkspaceDirectory(),
       spend: createTokenSpend({ redis: core.redis, prefix: config.DESKPILOT_PREFIX }),
       limits: {
         maxTurns: config.AGENT_MAX_TURNS,

@@ -1,10 +1,12 @@
 // Binds the tenant's Intercom client to the job's conversation: a read-only view for tools and plans, and a
 // writer that only the gate holds. Neither takes a conversation id, so no model input can name another one.
+import { IntercomNotFoundError } from '../errors.js';
 import type { IntercomClient } from '../intercom/client.js';
-import type { IntercomContact, IntercomTag } from '../intercom/schemas.js';
+import type { IntercomContact, IntercomConversation, IntercomTag } from '../intercom/schemas.js';
 import type { CallPriority } from '../limiter/priority.js';
 import { ToolInputError, type ConversationReader, type ConversationWriter } from '../tools/tool.js';
-import type { TeamDirectory } from './team-directory.js';
+import { createConversationState, type ConversationState } from './conversation-state.js';
+import type { WorkspaceDirectory } from './workspace-directory.js';
 
 /** The Intercom reads a run needs. A backtest hands the loop only these: a client with no write methods. */
 export type ConversationReadClient = Pick<
@@ -14,13 +16,17 @@ export type ConversationReadClient = Pick<
 
 export interface ConversationAccess {
   read: ConversationReader;
+  /** What the run knows of the conversation; the gate's collision guard reads through it. */
+  state: ConversationState;
   writer(priority: CallPriority): ConversationWriter;
 }
 
 /** A read-only run (backtest): its gate records proposals and never asks for a writer. */
 export function bindReadOnlyConversation(d: BindInput<ConversationReadClient>): ConversationAccess {
+  const { read, state } = readerFor(d);
   return {
-    read: readerFor(d).read,
+    read,
+    state,
     writer() {
       throw new Error('read-only run: a backtest gate records proposals and never writes');
     },
@@ -32,92 +38,87 @@ interface BindInput<C> {
   conversationId: string;
   adminId: string;
   tenantId: string;
-  teams: TeamDirectory;
+  directory: WorkspaceDirectory;
+  /** The conversation as the worker fetched it to start the run. */
+  conversation?: IntercomConversation;
   signal?: AbortSignal;
 }
 
 function readerFor(d: BindInput<ConversationReadClient>) {
   const { client, conversationId: id } = d;
   const opts = d.signal ? { signal: d.signal } : {};
-  // Tags and the contact change rarely within a run: one listing serves every plan (triage's four tags).
-  let tags: Promise<IntercomTag[]> | undefined;
+  const state = createConversationState({
+    fetch: () => client.getConversation(id, opts),
+    ...(d.conversation ? { initial: d.conversation } : {}),
+  });
+  // The contact changes rarely within a run, and its id is in the conversation the run already holds.
   let contact: Promise<IntercomContact | null> | undefined;
   const read: ConversationReader = {
     conversation: () => client.getConversation(id, opts),
     contact() {
-      contact ??= client.getConversation(id, opts).then((c) => {
+      contact ??= state.known().then((c) => {
         const contactId = c.contacts.contacts[0]?.id;
         return contactId ? client.getContact(contactId, opts) : null;
       });
       contact.catch(() => (contact = undefined));
       return contact;
     },
-    workspaceTags() {
-      tags ??= client.listTags(opts);
-      tags.catch(() => (tags = undefined));
-      return tags;
-    },
-    workspaceTeams: () => d.teams.teams(d.tenantId, () => client.listTeams(opts)),
+    workspaceTags: () => d.directory.tags(d.tenantId, () => client.listTags(opts)),
+    workspaceTeams: () => d.directory.teams(d.tenantId, () => client.listTeams(opts)),
     searchArticles: (phrase) => client.searchArticles({ phrase, state: 'published' }, opts),
   };
-  return {
-    read,
-    /** The cached tag listing, and a way to replace it (a tag created in this run). */
-    tags: {
-      get: () => tags,
-      set: (v: Promise<IntercomTag[]> | undefined) => (tags = v),
-    },
-  };
+  return { read, state };
 }
 
-export function bindConversation(d: {
-  client: IntercomClient;
-  conversationId: string;
-  adminId: string;
-  tenantId: string;
-  teams: TeamDirectory;
-  signal?: AbortSignal;
-}): ConversationAccess {
-  const { client, conversationId: id, adminId } = d;
-  const opts = d.signal ? { signal: d.signal } : {};
-  const { read, tags: cache } = readerFor(d);
+export function bindConversation(d: BindInput<IntercomClient>): ConversationAccess {
+  const { client, conversationId: id, adminId, tenantId, directory } = d;
+  const { read, state } = readerFor(d);
   // A tag created earlier in this run is in the cached listing; after a crash the listing is fresh and has it.
   const tagIdByName = async (name: string): Promise<string> => {
     const want = name.trim().toLowerCase();
     const find = (list: IntercomTag[]) => list.find((t) => t.name.trim().toLowerCase() === want)?.id;
     const cached = find(await read.workspaceTags());
     if (cached) return cached;
-    cache.set(undefined);
+    directory.forgetTags(tenantId);
     const fresh = find(await read.workspaceTags());
     if (!fresh) throw new ToolInputError(`no tag named "${name}" exists`);
     return fresh;
   };
+  const opts = d.signal ? { signal: d.signal } : {};
   const writer = (priority: CallPriority): ConversationWriter => {
     const o = { ...opts, priority };
     return {
+      // Reply and manage answer with the conversation: the gate may use it as the next write's fresh state.
       async post(messageType, body) {
-        await client.reply(id, { messageType, adminId, body }, o);
+        state.wrote(await client.reply(id, { messageType, adminId, body }, o));
       },
       async assign(assignee) {
-        await client.assign(id, { adminId, assignee }, o);
+        state.wrote(await client.assign(id, { adminId, assignee }, o));
       },
       async setState(change) {
-        if (change.state === 'closed') await client.close(id, { adminId }, o);
-        else await client.snooze(id, { adminId, snoozedUntil: change.untilS }, o);
+        if (change.state === 'closed') state.wrote(await client.close(id, { adminId }, o));
+        else state.wrote(await client.snooze(id, { adminId, snoozedUntil: change.untilS }, o));
       },
       async tag(op, tag) {
+        state.wrote(undefined); // a tag write answers with the tag, not the conversation
         const tagId = tag.id ?? (await tagIdByName(tag.name));
-        if (op === 'attach') await client.attachTag(id, { tagId, adminId }, o);
-        else await client.detachTag(id, tagId, { adminId }, o);
+        try {
+          if (op === 'attach') await client.attachTag(id, { tagId, adminId }, o);
+          else await client.detachTag(id, tagId, { adminId }, o);
+        } catch (err) {
+          // A cached id Intercom no longer knows (the tag was deleted): the next plan lists tags afresh.
+          if (err instanceof IntercomNotFoundError) directory.forgetTags(tenantId);
+          throw err;
+        }
         return tagId;
       },
       async createTag(name) {
+        state.wrote(undefined);
         const created = await client.createTag(name, o);
-        const known = await (cache.get() ?? Promise.resolve([] as IntercomTag[])).catch(() => []);
-        cache.set(Promise.resolve([...known.filter((t) => t.id !== created.id), created]));
+        directory.addTag(tenantId, created);
         return { id: created.id, name: created.name };
       },
     };
   };
-  return { read, writer };
+  return { read, state, writer };
 }

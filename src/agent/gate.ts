@@ -18,6 +18,7 @@ import { customerText, type ActionSpec } from '../policy/actions.js';
 import { partCount, parts } from '../intercom/conversation-facts.js';
 import { routingTable } from '../tools/routing.js';
 import type { ConversationWriter, ToolContext, WriteAction } from '../tools/tool.js';
+import type { ConversationState } from './conversation-state.js';
 import type { ActionLedger } from './ledger.js';
 
 export interface GateRun {
@@ -26,6 +27,8 @@ export interface GateRun {
   /** Teammate activity at or after this instant (the triggering event) makes the agent stand down. */
   sinceMs: number;
   tool: ToolContext;
+  /** The run's view of the conversation; without one the gate fetches it before every write. */
+  conversation?: ConversationState;
   writer(priority: CallPriority): ConversationWriter;
   facts: RunFacts;
   policy: Policy;
@@ -134,7 +137,35 @@ export function createWriteGate(d: {
           continue;
         }
 
-        const conv = await ctx.read.conversation();
+        const refuse = async (verdict: { rule: RuleId; reason: string }): Promise<GateResult> => {
+          d.metrics.policyRefusals.inc({ rule: verdict.rule });
+          d.metrics.toolCalls.inc({ tool: call.toolName, outcome: 'refused' });
+          await d.audit.record({
+            tenantId: ctx.tenantId,
+            conversationId: ctx.conversationId,
+            runId: run.runId,
+            action: 'policy.refused',
+            outcome: 'refused',
+            details: {
+              tool: call.toolName,
+              key: original.key,
+              kind: original.spec.kind,
+              rule: verdict.rule,
+              reason: verdict.reason,
+            },
+          });
+          return { results, refused: { key: original.key, rule: verdict.rule, reason: verdict.reason } };
+        };
+        // The policy looks first at what the run already knows: a refusal writes nothing, so refusing on older
+        // state is safe and costs no read. A pass is checked again below on the state the write follows. Not for
+        // removing a tag: tag writes do not update known state, and tags.foreign needs the tag as applied.
+        const known = existing || original.spec.kind === 'tag.detach' ? undefined : await run.conversation?.known();
+        if (known) {
+          const early = evaluatePolicy(original.spec, await viewFor(original.spec, known, run));
+          if (!early.ok) return refuse(early);
+        }
+
+        const conv = await conversationFor(run, original.spec, existing !== undefined);
         // Read back first: a write that landed before a crash is settled (and audited) even if a teammate has
         // acted since; only a write still to be sent must stand down for them.
         if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent))) {
@@ -149,27 +180,9 @@ export function createWriteGate(d: {
         }
         // An intent already recorded passed the policy when it was recorded; everything else is checked now, on
         // what the model asked for (in shadow mode too: a refused proposal is not even described).
-        if (!existing) {
+        if (!existing && conv !== known) {
           const verdict = evaluatePolicy(original.spec, await viewFor(original.spec, conv, run));
-          if (!verdict.ok) {
-            d.metrics.policyRefusals.inc({ rule: verdict.rule });
-            d.metrics.toolCalls.inc({ tool: call.toolName, outcome: 'refused' });
-            await d.audit.record({
-              tenantId: ctx.tenantId,
-              conversationId: ctx.conversationId,
-              runId: run.runId,
-              action: 'policy.refused',
-              outcome: 'refused',
-              details: {
-                tool: call.toolName,
-                key: original.key,
-                kind: original.spec.kind,
-                rule: verdict.rule,
-                reason: verdict.reason,
-              },
-            });
-            return { results, refused: { key: original.key, rule: verdict.rule, reason: verdict.reason } };
-          }
+          if (!verdict.ok) return refuse(verdict);
         }
         const collision = teammateActivity(conv, ctx.adminId, run.sinceMs);
         if (collision) {
@@ -211,6 +224,27 @@ export function createWriteGate(d: {
       return { results };
     },
   };
+}
+
+/**
+ * Whether the guard must check an action against state observed after the previous Intercom call on the
+ * conversation (conversation-state.ts: a fresh GET, or the complete response of the write just before it in the
+ * same model turn). Customer-visible writes (reply, close) and the ones that take the conversation from whoever
+ * holds it (assignment to an admin, snooze) must. Tags, notes and assignment to a team (Intercom keeps the admin
+ * assignee beside the team) are private routing and bookkeeping: they are checked against the run's latest known
+ * state (its first read, or the last complete write response), so triage and a handoff cost no read. Removing a
+ * tag reads afresh: the policy checks the tag is on the conversation, and tag writes do not update known state.
+ * A resumed intent reads afresh too: its read-back decides whether the write already landed.
+ */
+function needsCurrentState(spec: ActionSpec): boolean {
+  if (spec.kind === 'assign') return spec.assignee.type === 'admin';
+  return !['tag.create', 'tag.attach', 'note'].includes(spec.kind);
+}
+
+function conversationFor(run: GateRun, spec: ActionSpec, resumed: boolean): Promise<IntercomConversation> {
+  const state = run.conversation;
+  if (!state) return run.tool.read.conversation();
+  return resumed || needsCurrentState(spec) ? state.current() : state.known();
 }
 
 // Intercom answered with a definite refusal (4xx): the write did not land, so the intent is settled as failed.

@@ -20,7 +20,7 @@ import { executeTools, gateRun, MAX_REFUSALS, refuseScope, type RunScope, type T
 import { renderSystemPrompt, renderTaskPrompt, type PromptTemplates } from './prompts.js';
 import { refusalsInSteps, runFactsFromSteps } from './run-facts.js';
 import type { RunStep, RunStore } from './run-store.js';
-import type { TeamDirectory } from './team-directory.js';
+import type { WorkspaceDirectory } from './workspace-directory.js';
 import { estimateTokens, type TokenSpend } from './token-spend.js';
 
 export interface LoopDeps {
@@ -30,7 +30,7 @@ export interface LoopDeps {
   audit: AuditLog;
   metrics: Metrics;
   templates: PromptTemplates;
-  teams: TeamDirectory;
+  directory: WorkspaceDirectory;
   spend: TokenSpend;
   limits: { maxTurns: number; tokenBudget: number; maxOutputTokens: number };
 }
@@ -80,7 +80,8 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     conversationId: input.conversation.id,
     adminId: input.adminId,
     tenantId: tenant.id,
-    teams: d.teams,
+    directory: d.directory,
+    conversation: input.conversation,
     ...(input.signal ? { signal: input.signal } : {}),
   };
   const { client } = input;
@@ -123,7 +124,10 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
       user: renderTaskPrompt(d.templates, input.conversation, input.adminId, input.task),
     });
   }
-  let tokens = record.run.input_tokens + record.run.output_tokens + record.run.cached_tokens;
+  // Every kind of token a resumed run already spent: uncached input, output, cache reads and cache writes (the
+  // moving cache breakpoint writes each turn's new tail), as the loop adds them below.
+  const r = record.run;
+  let tokens = r.input_tokens + r.output_tokens + r.cached_tokens + r.cache_write_tokens;
 
   try {
     for (;;) {

@@ -62,17 +62,18 @@ export function createAnthropicModel(d: {
         name: t.name,
         description: t.description,
         input_schema: { type: 'object' as const, ...t.input_schema },
-        // Cache the tool definitions and the system prompt: they are identical for every run of a tenant.
-        ...(i === req.tools.length - 1 ? { cache_control: { type: 'ephemeral' as const } } : {}),
+        // Breakpoint 1: the tool definitions, shared by every tenant with the same toolset.
+        ...(i === req.tools.length - 1 ? { cache_control: EPHEMERAL } : {}),
       }));
       try {
         const res = await client.messages.create(
           {
             model: d.model,
             max_tokens: req.maxTokens,
-            system: [{ type: 'text', text: req.system, cache_control: { type: 'ephemeral' } }],
+            // Breakpoint 2: tools + system, identical for every run of a tenant (prompts.ts keeps run data out).
+            system: [{ type: 'text', text: req.system, cache_control: EPHEMERAL }],
             tools,
-            messages: req.messages.map(toSdkMessage),
+            messages: req.messages.map((m, i) => toSdkMessage(m, i === req.messages.length - 1)),
           },
           req.signal ? { signal: req.signal } : undefined,
         );
@@ -93,18 +94,28 @@ export function createAnthropicModel(d: {
   };
 }
 
-function toSdkMessage(m: ModelMessage): Anthropic.MessageParam {
-  if (typeof m.content === 'string') return { role: m.role, content: m.content };
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * Breakpoint 3 moves: it sits on the last block of the last message, so each turn writes the whole transcript
+ * and the next turn (which appends one assistant turn and its tool results, well inside the API's 20-block
+ * lookback) reads it back. Three breakpoints of the four the API allows.
+ */
+function toSdkMessage(m: ModelMessage, last = false): Anthropic.MessageParam {
+  if (typeof m.content === 'string' && !last) return { role: m.role, content: m.content };
+  const blocks: ContentBlock[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
   return {
     role: m.role,
-    content: m.content.map((b): Anthropic.ContentBlockParam => {
-      if (b.type === 'text') return { type: 'text', text: b.text };
-      if (b.type === 'tool_use') return { type: 'tool_use', id: b.id, name: b.name, input: b.input };
+    content: blocks.map((b, i): Anthropic.ContentBlockParam => {
+      const cache = last && i === blocks.length - 1 ? { cache_control: EPHEMERAL } : {};
+      if (b.type === 'text') return { type: 'text', text: b.text, ...cache };
+      if (b.type === 'tool_use') return { type: 'tool_use', id: b.id, name: b.name, input: b.input, ...cache };
       return {
         type: 'tool_result',
         tool_use_id: b.tool_use_id,
         content: b.content,
         ...(b.is_error ? { is_error: true } : {}),
+        ...cache,
       };
     }),
   };

@@ -48,6 +48,7 @@ export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string):
     ]),
     sinceMs: s.input.sinceMs,
     tool: s.ctx,
+    conversation: s.access.state,
     writer: s.access.writer,
     facts,
     policy: s.policy,
@@ -76,6 +77,9 @@ export async function executeTools(
   let refusals = refusalsInSteps(s.steps).length;
   const content: ContentBlock[] = [];
   let endsRun = false;
+  // The model took a turn since the run last looked: the turn's first guarded write needs a fresh view. Its
+  // tool calls then run back to back, so a complete write response stands in for a read until the turn ends.
+  s.access.state.expire();
   for (const use of uses) {
     const tool = s.toolset.get(use.name);
     if (!tool) throw new Error(`tool ${use.name} vanished from the toolset`);

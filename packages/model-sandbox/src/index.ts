@@ -7,3 +7,4 @@ export {
   type RecordedRequest,
   type FaultSpec,
 } from './model-sandbox.js';
+export type { Usage } from './model-wire.js';

@@ -9,7 +9,7 @@ import { FaultSpec } from './model-faults.js';
 import { judgeTurn } from './model-judge.js';
 import { obeyTurn } from './model-obedient.js';
 import { decideTurn, type PlannedBlock } from './model-policy.js';
-import { countInputTokens, countOutputTokens, type PromptCache } from './model-usage.js';
+import { checkBreakpoints, countInputTokens, countOutputTokens, type PromptCache } from './model-usage.js';
 import {
   CountTokensRequest,
   MessagesRequest,
@@ -21,6 +21,7 @@ import {
   type ErrorType,
   type MessageResponse,
   type StopReason,
+  type Usage,
 } from './model-wire.js';
 
 export interface RecordedRequest {
@@ -31,6 +32,8 @@ export interface RecordedRequest {
   status: number;
   /** The JSON body exactly as received (after parsing), so tests can scan what the agent sent for secrets. */
   body: unknown;
+  /** The usage a 200 answer reported (cache reads and writes included), for benchmarks of prompt caching. */
+  usage?: Usage;
 }
 
 export type Persona = 'scripted' | 'obedient';
@@ -105,7 +108,7 @@ async function messages(s: SandboxState, req: FastifyRequest, reply: FastifyRepl
   const parsed = MessagesRequest.safeParse(req.body);
   if (!parsed.success) return answer(400, 'invalid_request_error', describeIssue(parsed.error));
   const body = parsed.data;
-  const shapeError = checkTools(body.tools) ?? checkConversation(body.messages);
+  const shapeError = checkTools(body.tools) ?? checkConversation(body.messages) ?? checkBreakpoints(body);
   if (shapeError) return answer(400, 'invalid_request_error', shapeError);
   if (body.stream)
     return answer(400, 'invalid_request_error', 'stream: the model sandbox only answers non-streaming requests');
@@ -127,6 +130,7 @@ async function messages(s: SandboxState, req: FastifyRequest, reply: FastifyRepl
     container: null,
     usage: s.cache.usage(body, Math.min(body.max_tokens, countOutputTokens(content))),
   };
+  entry.usage = response.usage;
   reply.header('x-sandbox-rule', plan.rule); // lets a human watching the demo see which rule answered
   return reply.code(200).send(response);
 }

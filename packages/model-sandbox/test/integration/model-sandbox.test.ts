@@ -253,7 +253,7 @@ describe('model sandbox: errors as the SDK sees them', () => {
 describe('model sandbox: prompt caching and recording', () => {
   it('reports a cache write, then a cache read on the same cached prefix', async () => {
     const cachedSystem: Anthropic.TextBlockParam[] = [
-      { type: 'text', text: `${SYSTEM}\n${'Policy text. '.repeat(200)}`, cache_control: { type: 'ephemeral' } },
+      { type: 'text', text: `${SYSTEM}\n${'Policy text. '.repeat(700)}`, cache_control: { type: 'ephemeral' } },
     ];
     const tools = TOOLS.map((t, i) =>
       i === TOOLS.length - 1 ? { ...t, cache_control: { type: 'ephemeral' as const } } : t,
