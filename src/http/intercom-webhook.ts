@@ -128,7 +128,8 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
             trigger: 'webhook',
             task: 'new_message',
           },
-          { delayMs: d.coalesceMs },
+          // Leading edge: a quiet conversation's first event runs now (a fast first reply); later ones wait.
+          { coalesceMs: d.coalesceMs },
         );
         return done(reply, res.duplicate ? 'duplicate' : 'accepted', 202, { ok: true, jobId: res.jobId });
       } catch (err) {
