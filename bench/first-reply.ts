@@ -100,6 +100,8 @@ async function burstPhase(stack: Stack, tenantId: string, n: number, size: numbe
 
 async function main(): Promise<void> {
   const stack = await startStack({
+    // Budgets out of the way (as bench:worker does): this measures deskpilot, not the tenant's Intercom budget.
+    intercom: { limits: { appPerMinute: 60_000_000, workspacePerMinute: 60_000_000 } },
     db: { schemaIn: DATABASE_URL },
     logs: 'capture',
     // The product's default window, not the testkit's (0): bursts must gather within it.
