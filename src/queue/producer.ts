@@ -59,8 +59,8 @@ export function createConversationProducer(d: {
     async enqueue(job, opts = {}) {
       const data = ConversationEventJob.parse({ ...job, receivedAtMs: await clock.nowMs() });
       const jobId = opts.jobId ?? jobIdFor('evt', `${data.tenantId}_${data.eventId}`);
-      // The job id is what de-duplicates (BullMQ ignores an add whose id exists); the marker only labels the
-      // outcome for metrics, so it runs beside the add instead of gating it.
+      // The job id is what de-duplicates (BullMQ ignores an add whose id exists); the dedupe marker only labels
+      // the outcome for metrics, so it never gates the add. It goes out with the coalescing marker: one wait.
       const [delayMs, fresh] = await Promise.all([
         delayFor(data, opts),
         d.redis.set(dedupeKey(jobId), '1', 'EX', DEDUPE_TTL_S, 'NX'),
