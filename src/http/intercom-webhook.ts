@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { readAppId } from '../intercom/app-id.js';
-import { WebhookEnvelope, routeEvent, type WebhookEnvelope as Envelope } from '../intercom/events.js';
+import { WebhookEnvelope, routeEvent } from '../intercom/events.js';
 import { looksLikeSignature, verifyIntercomSignature } from '../intercom/signature.js';
 import type { Metrics } from '../metrics.js';
 import type { ConversationProducer } from '../queue/producer.js';
@@ -114,7 +114,7 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
         log.warn({ tenantId, eventId: routed.notificationId }, 'stale webhook dropped');
         return done(reply, 'stale', 200, { ok: true, dropped: 'stale' });
       }
-      if (target.adminId && authoredBy(env.data) === target.adminId)
+      if (target.adminId && authoredBy(json) === target.adminId)
         return done(reply, 'own_action', 200, { ok: true, ignored: 'own_action' });
 
       try {
@@ -128,7 +128,8 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
             trigger: 'webhook',
             task: 'new_message',
           },
-          { delayMs: d.coalesceMs },
+          // Leading edge: a quiet conversation's first event runs now (a fast first reply); later ones wait.
+          { coalesceMs: d.coalesceMs },
         );
         return done(reply, res.duplicate ? 'duplicate' : 'accepted', 202, { ok: true, jobId: res.jobId });
       } catch (err) {
@@ -139,17 +140,24 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
   });
 }
 
-const TriggerItem = z.looseObject({
-  conversation_parts: z.looseObject({
-    conversation_parts: z.array(
-      z.looseObject({ author: z.looseObject({ type: z.string(), id: z.union([z.string(), z.number()]) }) }),
-    ),
+// Stripped objects: only the author is read, so nothing else of the item is copied.
+const TriggerItem = z.object({
+  data: z.object({
+    item: z.object({
+      conversation_parts: z.object({
+        conversation_parts: z.array(
+          z.object({ author: z.object({ type: z.string(), id: z.union([z.string(), z.number()]) }) }),
+        ),
+      }),
+    }),
   }),
 });
 
 /** The admin or bot that authored the part which triggered the notification (deliveries carry only that part). */
-function authoredBy(env: Envelope): string | undefined {
-  const item = TriggerItem.safeParse(env.data.item);
-  const author = item.success ? item.data.conversation_parts.conversation_parts.at(-1)?.author : undefined;
+function authoredBy(json: unknown): string | undefined {
+  const parsed = TriggerItem.safeParse(json);
+  const author = parsed.success
+    ? parsed.data.data.item.conversation_parts.conversation_parts.at(-1)?.author
+    : undefined;
   return author && (author.type === 'admin' || author.type === 'bot') ? String(author.id) : undefined;
 }

@@ -12,9 +12,11 @@ export const WebhookEnvelope = z.looseObject({
   created_at: unixSeconds,
   delivery_attempts: z.number().int().nonnegative().optional(),
   first_sent_at: unixSeconds.optional(),
-  data: z.looseObject({
+  // Stripped, not loose: copying every field of the item (the whole conversation) cost the receiver more than
+  // the HMAC. Readers that need more of the item parse it from the raw JSON.
+  data: z.object({
     type: z.string().optional(),
-    item: z.looseObject({ type: z.string(), id: z.union([z.string(), z.number()]).optional() }),
+    item: z.object({ type: z.string(), id: z.union([z.string(), z.number()]).optional() }),
   }),
 });
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;

@@ -2,7 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConversationEventJob, JOB, conversationJobOptions, jobIdFor, type JobPolicy } from './jobs.js';
-import { createRedisClock, type RedisClock } from './redis-clock.js';
+import { createCachedRedisClock, type RedisClock } from './redis-clock.js';
 
 /** What callers supply; `receivedAtMs` is stamped here from Redis's clock, never from the caller's host clock. */
 export type ConversationEventInput = Omit<ConversationEventJob, 'receivedAtMs'>;
@@ -10,10 +10,23 @@ export type ConversationEventInput = Omit<ConversationEventJob, 'receivedAtMs'>;
 export interface EnqueueResult {
   jobId: string;
   duplicate: boolean;
+  /** The delay asked for (ms); a duplicate keeps the job of the first delivery as it was. */
+  delayMs: number;
+}
+
+export interface EnqueueOptions {
+  delayMs?: number;
+  jobId?: string;
+  /**
+   * Leading-edge coalescing: the first event of a quiet conversation runs now; one arriving within this many
+   * ms of the conversation's previous event waits this long, so a burst gathers behind it (the worker then
+   * skips what a run already fetched). Overrides `delayMs`.
+   */
+  coalesceMs?: number;
 }
 
 export interface ConversationProducer {
-  enqueue(job: ConversationEventInput, opts?: { delayMs?: number; jobId?: string }): Promise<EnqueueResult>;
+  enqueue(job: ConversationEventInput, opts?: EnqueueOptions): Promise<EnqueueResult>;
 }
 
 const DEDUPE_TTL_S = 86_400;
@@ -23,23 +36,37 @@ export function createConversationProducer(d: {
   redis: Redis;
   prefix: string;
   policy: JobPolicy;
+  /** Stamps `receivedAtMs`; must never read earlier than Redis's clock (see createCachedRedisClock). */
   clock?: RedisClock;
 }): ConversationProducer {
   const options = conversationJobOptions(d.policy);
-  const clock = d.clock ?? createRedisClock({ redis: d.redis });
+  // The worker compares this stamp with its own Redis-clock reading to coalesce bursts (handle-conversation-
+  // event.ts): a receiver whose host clock runs behind would otherwise make a follow-up look older than a run.
+  const clock = d.clock ?? createCachedRedisClock({ redis: d.redis });
+  const dedupeKey = (jobId: string) => `${d.prefix}:dedupe:${jobId}`;
+  // One key per conversation, so the marker is slot-safe on a Redis Cluster; it lives as long as the window.
+  const leadKey = (t: string, c: string) => `${d.prefix}:conv:lead:${t}:${c}`;
+
+  /** Whether the conversation had an event within the window (and restart the window); single-key, slot-safe. */
+  async function delayFor(data: ConversationEventJob, opts: EnqueueOptions): Promise<number> {
+    if (opts.coalesceMs === undefined) return opts.delayMs ?? 0;
+    const key = leadKey(data.tenantId, data.conversationId);
+    const previous = await d.redis.set(key, '1', 'PX', Math.max(1, opts.coalesceMs), 'GET');
+    return previous === null ? 0 : opts.coalesceMs;
+  }
+
   return {
     async enqueue(job, opts = {}) {
-      // The worker compares this stamp with its own Redis-clock reading to coalesce bursts (handle-conversation-
-      // event.ts): a receiver whose host clock runs behind would otherwise make a follow-up look older than a run.
       const data = ConversationEventJob.parse({ ...job, receivedAtMs: await clock.nowMs() });
       const jobId = opts.jobId ?? jobIdFor('evt', `${data.tenantId}_${data.eventId}`);
-      // The job id is what de-duplicates (BullMQ ignores an add whose id exists); the marker only labels the
-      // outcome for metrics, so it runs beside the add instead of gating it.
-      const [, fresh] = await Promise.all([
-        d.queue.add(JOB.conversationEvent, data, { ...options, jobId, delay: opts.delayMs ?? 0 }),
-        d.redis.set(`${d.prefix}:dedupe:${jobId}`, '1', 'EX', DEDUPE_TTL_S, 'NX'),
+      // The job id is what de-duplicates (BullMQ ignores an add whose id exists); the dedupe marker only labels
+      // the outcome for metrics, so it never gates the add. It goes out with the coalescing marker: one wait.
+      const [delayMs, fresh] = await Promise.all([
+        delayFor(data, opts),
+        d.redis.set(dedupeKey(jobId), '1', 'EX', DEDUPE_TTL_S, 'NX'),
       ]);
-      return { jobId, duplicate: fresh === null };
+      await d.queue.add(JOB.conversationEvent, data, { ...options, jobId, delay: delayMs });
+      return { jobId, duplicate: fresh === null, delayMs };
     },
   };
 }

@@ -1,5 +1,6 @@
 // Never step on a teammate, and one run per conversation: a teammate acting mid-run stops the agent before its
 // next write; a burst of webhooks for one conversation coalesces into one run on the newest state.
+import { Job } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
 import { signedDelivery } from '@deskpilot/testkit/webhooks';
@@ -94,9 +95,37 @@ describe('per-conversation order', () => {
   });
   afterAll(async () => h?.close());
 
+  it("runs a quiet conversation's first event at once, and a burst about it adds no run and no reply", async () => {
+    const id = h.conversation('Hi, my card was charged twice for my order. Can you refund one?');
+    const jobIds: string[] = [];
+    // The worker is live: the first event's run starts while the rest of the burst is still arriving.
+    for (let i = 0; i < 4; i += 1) {
+      const d = signedDelivery(CLIENT_SECRET, { conversationId: id });
+      const res = await fetch(`${h.url}/webhooks/intercom`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature': d.signature },
+        body: d.body,
+      });
+      expect(res.status).toBe(202);
+      jobIds.push(((await res.json()) as { jobId: string }).jobId);
+    }
+    const first = await Job.fromId(h.deps.conversationQueue, jobIds[0]!);
+    expect(first?.delay).toBe(0);
+    const results = await Promise.all(jobIds.map((j) => h.finished(j, 20_000)));
+    expect(results[0]).toHaveProperty('runId');
+    // The rest either arrived before the run fetched (coalesced) or after it (the run's own reply answers them).
+    for (const r of results.slice(1))
+      expect(['coalesced', 'own_action']).toContain((r as { skipped?: string }).skipped);
+    expect(await h.deps.loop().runs.listForConversation(h.tenant.id, id)).toHaveLength(1);
+    expect(h.writes(id).filter((w) => w.path.endsWith('/reply'))).toHaveLength(1);
+  });
+
   it('a burst of five webhook events for one conversation yields one agent run', async () => {
     const id = h.conversation('Hi, my card was charged twice for my order. Can you refund one?');
     const jobIds: string[] = [];
+    // The first event of a quiet conversation runs at once (leading edge): hold the worker so the whole burst
+    // lands before that run fetches, as when the events come within milliseconds of each other.
+    await h.roles.worker!.pause();
     for (let i = 0; i < 5; i += 1) {
       if (i > 0) h.intercom.addContactReply(id, `Also, one more detail (${i}).`);
       const d = signedDelivery(CLIENT_SECRET, { conversationId: id });
@@ -109,6 +138,9 @@ describe('per-conversation order', () => {
       jobIds.push(((await res.json()) as { jobId: string }).jobId);
     }
     expect(new Set(jobIds).size).toBe(5);
+    const delays = await Promise.all(jobIds.map(async (j) => (await Job.fromId(h.deps.conversationQueue, j))?.delay));
+    expect(delays).toEqual([0, 300, 300, 300, 300]);
+    h.roles.worker!.resume();
     const results = await Promise.all(jobIds.map((j) => h.finished(j, 20_000)));
     expect(results.filter((r) => (r as { skipped?: string }).skipped === 'coalesced')).toHaveLength(4);
     const ran = results.filter((r) => (r as { runId?: string }).runId);
