@@ -103,6 +103,7 @@ export function bindConversation(d: {
       },
       async setState(change) {
         if (change.state === 'closed') await client.close(id, { adminId }, o);
+        else if (change.state === 'open') await client.open(id, { adminId }, o);
         else await client.snooze(id, { adminId, snoozedUntil: change.untilS }, o);
       },
       async tag(op, tag) {
@@ -116,6 +117,15 @@ export function bindConversation(d: {
         const known = await (cache.get() ?? Promise.resolve([] as IntercomTag[])).catch(() => []);
         cache.set(Promise.resolve([...known.filter((t) => t.id !== created.id), created]));
         return { id: created.id, name: created.name };
+      },
+      async convertToTicket(ticketTypeId, attributes) {
+        const t = await client.convertToTicket(id, { ticketTypeId, ...(attributes ? { attributes } : {}) }, o);
+        return { ticketId: t.id };
+      },
+      async createTicket(t) {
+        const input = { ticketTypeId: t.ticketTypeId, contact: { id: t.contactId }, attributes: t.attributes };
+        const ticket = await client.createTicket({ ...input, conversationToLinkId: id }, o);
+        return { ticketId: ticket.id };
       },
     };
   };
