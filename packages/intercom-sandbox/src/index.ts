@@ -7,6 +7,11 @@ export {
   type RecordedCall,
   type AddConversationInput,
   type FaultSpec,
+  type ApiVersion,
+  type ConversationPriority,
+  type ContentControl,
+  type NewArticle,
+  type NewCompany,
 } from './intercom-sandbox.js';
 export {
   SEED_APP_ID,
@@ -19,6 +24,7 @@ export {
   SEED_CONTACTS,
   SEED_CONVERSATIONS,
   SEED_ARTICLES,
+  SEED_COMPANIES,
   SEED_TICKET_TYPES,
   type SeedConversation,
 } from './intercom-seed-data.js';

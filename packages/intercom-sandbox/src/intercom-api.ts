@@ -1,6 +1,8 @@
 // One Intercom API request through the sandbox, in Intercom's order: bearer token (401), budgets (429 with
 // X-RateLimit-*), scripted faults, Intercom-Version, body parsing, then the route (404 for unknown paths).
 import { conversationRoutes } from './intercom-routes-conversations.js';
+import { articleRoutes } from './intercom-routes-articles.js';
+import { companyRoutes } from './intercom-routes-companies.js';
 import { ticketRoutes } from './intercom-routes-tickets.js';
 import { workspaceRoutes } from './intercom-routes-workspace.js';
 import type { Faults } from './intercom-faults.js';
@@ -9,17 +11,9 @@ import type { WindowedBudgets } from './intercom-rate-limit.js';
 import { DEFAULT_FAULT_CODES, errorReply, notFound, parseJsonText, type Reply } from './intercom-replies.js';
 import { matchRoute } from './intercom-route-kit.js';
 import type { SandboxStore } from './intercom-store.js';
+import { resolveVersion } from './intercom-version.js';
 
-const ROUTES = [...conversationRoutes, ...ticketRoutes, ...workspaceRoutes];
-const VERSIONS = new Set([
-  '1.0',
-  '1.1',
-  '1.2',
-  '1.3',
-  '1.4',
-  ...Array.from({ length: 17 }, (_, i) => `2.${i}`),
-  'Preview',
-]);
+const ROUTES = [...conversationRoutes, ...ticketRoutes, ...workspaceRoutes, ...companyRoutes, ...articleRoutes];
 
 export interface ApiRequest {
   method: string;
@@ -118,11 +112,8 @@ export function handleApi(d: ApiDeps, req: ApiRequest): ApiOutcome {
     const r = faultReply(fault.status, fault.code, fault.message);
     return answer(fault.status === 429 ? { ...r, headers: { 'x-ratelimit-remaining': '0' } } : r);
   }
-  if (req.headers.version !== undefined && !VERSIONS.has(req.headers.version)) {
-    return answer(
-      errorReply(400, 'intercom_version_invalid', 'The requested version could not be found', 'Intercom-Version'),
-    );
-  }
+  const version = resolveVersion(req.headers.version);
+  if (!version.ok) return answer(version.reply);
   if (!parsed.ok) return answer(errorReply(400, 'client_error', 'Request body is not valid JSON'));
   const ws = d.store.workspaces.get(token.appId);
   const hit = matchRoute(ROUTES, req.method, req.path);
@@ -135,6 +126,7 @@ export function handleApi(d: ApiDeps, req: ApiRequest): ApiOutcome {
       params: hit.params,
       query: req.query,
       body: parsed.value,
+      version: version.version ?? ws.apiVersion,
       now: d.now,
     }),
   );

@@ -1,6 +1,7 @@
 // The control surface over HTTP, under /__sandbox/ (JSON in, JSON out), so another process (the demo, a
 // chaos script) can drive the sandbox. Loopback-only tooling: it has no auth, so never expose it.
 import { z } from 'zod';
+import type { ContentControl } from './intercom-content-control.js';
 import type { IntercomSandboxControl } from './intercom-control.js';
 import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from './intercom-seed-data.js';
 import type { Json } from './intercom-store.js';
@@ -37,7 +38,30 @@ const Fault = z.object({
   body: z.string().optional(),
 });
 
-type Handler = (c: IntercomSandboxControl, body: unknown, m: RegExpExecArray) => unknown;
+const Version = z.enum(['2.15', '2.16']);
+const Company = z.object({
+  id: z.string().optional(),
+  companyId: z.string(),
+  name: z.string(),
+  plan: z.string().optional(),
+  size: z.number().int().optional(),
+  website: z.string().optional(),
+  industry: z.string().optional(),
+  monthlySpend: z.number().int().optional(),
+  contactIds: z.array(z.string()).optional(),
+  tagIds: z.array(z.string()).optional(),
+});
+const Article = z.object({
+  id: z.string().optional(),
+  title: z.string(),
+  description: z.string().optional(),
+  body: z.string(),
+  state: z.enum(['published', 'draft']).optional(),
+  authorId: z.string(),
+});
+
+type Control = IntercomSandboxControl & ContentControl;
+type Handler = (c: Control, body: unknown, m: RegExpExecArray) => unknown;
 
 const ACTIONS: { method: string; pattern: RegExp; run: Handler }[] = [
   {
@@ -56,8 +80,33 @@ const ACTIONS: { method: string; pattern: RegExp; run: Handler }[] = [
             name: z.string(),
             region: z.string().optional(),
             timezone: z.string().optional(),
+            apiVersion: Version.optional(),
           })
           .parse(b),
+      ),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/__sandbox\/workspaces\/([^/]+)\/api-version$/,
+    run: (c, b, m) => c.setApiVersion(m[1] ?? '', z.object({ version: Version }).parse(b).version),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/__sandbox\/workspaces\/([^/]+)\/companies$/,
+    run: (c, b, m) => c.addCompany(m[1] ?? '', Company.parse(b)),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/__sandbox\/workspaces\/([^/]+)\/articles$/,
+    run: (c, b, m) => c.addArticle(m[1] ?? '', Article.parse(b)),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/__sandbox\/conversations\/([^/]+)\/priority$/,
+    run: (c, b, m) =>
+      c.setPriority(
+        m[1] ?? '',
+        z.object({ priority: z.enum(['none', 'low', 'medium', 'high', 'urgent']) }).parse(b).priority,
       ),
   },
   {
@@ -153,12 +202,7 @@ const ACTIONS: { method: string; pattern: RegExp; run: Handler }[] = [
   { method: 'POST', pattern: /^\/__sandbox\/reset$/, run: (c) => c.reset() },
 ];
 
-export function handleControl(
-  control: IntercomSandboxControl,
-  method: string,
-  path: string,
-  body: unknown,
-): ControlReply {
+export function handleControl(control: Control, method: string, path: string, body: unknown): ControlReply {
   for (const a of ACTIONS) {
     const m = a.method === method ? a.pattern.exec(path) : null;
     if (!m) continue;

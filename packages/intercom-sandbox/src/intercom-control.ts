@@ -8,6 +8,7 @@ import type { RateLimitStats, WindowedBudgets } from './intercom-rate-limit.js';
 import { renderConversation } from './intercom-render.js';
 import { SEED_APP_ID } from './intercom-seed-data.js';
 import {
+  type ApiVersion,
   createWorkspace,
   findConversation,
   type JsonObject,
@@ -48,7 +49,14 @@ export interface AddConversationInput {
 }
 
 export interface IntercomSandboxControl {
-  addWorkspace(w: { appId: string; name: string; region?: string | undefined; timezone?: string | undefined }): void;
+  addWorkspace(w: {
+    appId: string;
+    name: string;
+    region?: string | undefined;
+    timezone?: string | undefined;
+    /** The app's Developer Hub version: the shape of answers to requests without Intercom-Version. */
+    apiVersion?: ApiVersion | undefined;
+  }): void;
   addAdmin(appId: string, a: NewAdmin): SbAdmin;
   addTeam(appId: string, t: { id?: string | undefined; name: string; adminIds?: string[] | undefined }): { id: string };
   addTag(appId: string, t: { id?: string | undefined; name: string }): { id: string };
@@ -61,8 +69,8 @@ export interface IntercomSandboxControl {
   addConversation(c: AddConversationInput): JsonObject;
   addContactReply(conversationId: string, body: string): JsonObject;
   addAdminReply(conversationId: string, adminId: string, body: string, messageType?: 'comment' | 'note'): JsonObject;
-  /** The conversation as Intercom would return it (HTML bodies, all parts), or undefined. */
-  conversation(id: string): JsonObject | undefined;
+  /** The conversation as Intercom would return it (HTML bodies, all parts) in `version` (default: the app's), or undefined. */
+  conversation(id: string, version?: ApiVersion): JsonObject | undefined;
   failNext(spec: FaultSpec): void;
   setLatency(ms: number): void;
   calls(): RecordedCall[];
@@ -79,7 +87,7 @@ export interface ControlDeps {
   now: () => number;
 }
 
-function workspace(store: SandboxStore, appId: string): SbWorkspace {
+export function workspace(store: SandboxStore, appId: string): SbWorkspace {
   const ws = store.workspaces.get(appId);
   if (!ws) throw new Error(`sandbox: unknown workspace ${appId}`);
   return ws;
@@ -93,10 +101,10 @@ export function createControl(d: ControlDeps): IntercomSandboxControl {
     if (!hit) throw new Error(`sandbox: unknown conversation ${id}`);
     return hit;
   };
-  const show = (ws: SbWorkspace, id: string) => {
+  const show = (ws: SbWorkspace, id: string, version: ApiVersion = ws.apiVersion) => {
     const conv = ws.conversations.get(id);
     return conv
-      ? renderConversation(conv, { plaintext: false, withParts: true, tags: ws.tags, contacts: ws.contacts })
+      ? renderConversation(conv, { plaintext: false, withParts: true, tags: ws.tags, contacts: ws.contacts, version })
       : undefined;
   };
   const control: IntercomSandboxControl = {
@@ -109,6 +117,7 @@ export function createControl(d: ControlDeps): IntercomSandboxControl {
           name: w.name,
           region: w.region ?? 'US',
           ...(w.timezone ? { timezone: w.timezone } : {}),
+          ...(w.apiVersion ? { apiVersion: w.apiVersion } : {}),
           createdAt: nowSec(),
         }),
       );
@@ -147,6 +156,7 @@ export function createControl(d: ControlDeps): IntercomSandboxControl {
         createdAt: nowSec(),
         updatedAt: nowSec(),
         customAttributes: c.customAttributes ?? {},
+        companyIds: [],
       };
       workspace(store, appId).contacts.set(contact.id, contact);
       return contact;
@@ -191,9 +201,9 @@ export function createControl(d: ControlDeps): IntercomSandboxControl {
       adminReply(store, conv, { admin, messageType, body, now: d.now });
       return show(ws, id) ?? {};
     },
-    conversation(id) {
+    conversation(id, version) {
       const hit = findConversation(store, id);
-      return hit ? show(hit.ws, id) : undefined;
+      return hit ? show(hit.ws, id, version) : undefined;
     },
     failNext: (spec) => d.faults.failNext(spec),
     setLatency: (ms) => d.faults.setLatency(ms),

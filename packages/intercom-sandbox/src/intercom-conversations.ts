@@ -40,7 +40,7 @@ export function createConversation(store: SandboxStore, ws: SbWorkspace, n: NewC
     snoozedUntil: null,
     state: 'open',
     read: false,
-    priority: 'not_priority',
+    priority: 'none',
     adminAssigneeId: null,
     teamAssigneeId: null,
     title: '',

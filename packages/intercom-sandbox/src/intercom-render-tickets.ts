@@ -1,6 +1,7 @@
-// Ticket and ticket-type JSON shapes of the sandbox (OpenAPI 2.15 `ticket`, `ticket_type`). Ticket assignee ids
-// are strings in this spec, with "0" meaning unassigned.
-import type { JsonObject, SbTicket, SbTicketType, SbWorkspace } from './intercom-store.js';
+// Ticket and ticket-type JSON shapes of the sandbox (OpenAPI `ticket`, `ticket_type`). Ticket assignee ids are
+// strings in 2.15 ("0" = unassigned) and integers in 2.16 (0 = unassigned), which also adds previous_ticket_state_id.
+import type { ApiVersion, JsonObject, SbTicket, SbTicketType, SbWorkspace } from './intercom-store.js';
+import { ticketAssignee } from './intercom-version.js';
 
 export function renderTicketType(t: SbTicketType, ws: SbWorkspace): JsonObject {
   return {
@@ -51,7 +52,7 @@ export function renderTicketType(t: SbTicketType, ws: SbWorkspace): JsonObject {
   };
 }
 
-export function renderTicket(t: SbTicket, ws: SbWorkspace): JsonObject {
+export function renderTicket(t: SbTicket, ws: SbWorkspace, v: ApiVersion): JsonObject {
   const type = ws.ticketTypes.get(t.typeId);
   return {
     type: 'ticket',
@@ -75,8 +76,9 @@ export function renderTicket(t: SbTicket, ws: SbWorkspace): JsonObject {
         external_id: ws.contacts.get(id)?.externalId ?? null,
       })),
     },
-    admin_assignee_id: t.adminAssigneeId ?? '0',
-    team_assignee_id: t.teamAssigneeId ?? '0',
+    admin_assignee_id: ticketAssignee(t.adminAssigneeId, v),
+    team_assignee_id: ticketAssignee(t.teamAssigneeId, v),
+    ...(v === '2.16' ? { previous_ticket_state_id: null } : {}),
     created_at: t.createdAt,
     updated_at: t.updatedAt,
     open: true,

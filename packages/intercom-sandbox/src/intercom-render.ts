@@ -1,8 +1,10 @@
-// Sandbox objects to Intercom's JSON shapes (OpenAPI 2.15 schemas). Ids typed integer in the spec
-// (admin_assignee_id, team_ids, author_id) are rendered as numbers; nulls appear only where the spec allows them.
+// Sandbox objects to Intercom's JSON shapes (OpenAPI 2.15 and 2.16 schemas, per intercom-version.ts). Ids typed
+// integer in the spec (admin_assignee_id, team_ids, author_id) are rendered as numbers; nulls appear only where
+// the spec allows them.
+import { conversationAssignee, renderPriority } from './intercom-version.js';
 import type {
+  ApiVersion,
   SbAdmin,
-  SbArticle,
   SbAuthor,
   SbContact,
   SbConversation,
@@ -17,8 +19,6 @@ export type { Json, JsonObject } from './intercom-store.js';
 
 /** Intercom returns at most the 500 most recent parts of a conversation. */
 export const MAX_PARTS = 500;
-
-const intId = (id: string | null): number | null => (id !== null && /^\d+$/.test(id) ? Number(id) : null);
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
 
@@ -90,7 +90,16 @@ export interface ConversationRenderOptions {
   withParts: boolean;
   tags: ReadonlyMap<string, SbTag>;
   contacts: ReadonlyMap<string, SbContact>;
+  version: ApiVersion;
 }
+
+/** Fields 2.16 added to conversation and conversation_list_item that the sandbox has nothing to put in. */
+const CONVERSATION_2_16: JsonObject = {
+  channel: null,
+  external_references: [],
+  sales_agent: null,
+  sales_agent_participated: false,
+};
 
 export function renderConversation(c: SbConversation, o: ConversationRenderOptions): JsonObject {
   const text = o.plaintext ? htmlToPlain : (s: string) => s;
@@ -106,9 +115,9 @@ export function renderConversation(c: SbConversation, o: ConversationRenderOptio
     open: c.state !== 'closed',
     state: c.state,
     read: c.read,
-    priority: c.priority,
-    admin_assignee_id: intId(c.adminAssigneeId),
-    team_assignee_id: intId(c.teamAssigneeId),
+    priority: renderPriority(c.priority, o.version),
+    admin_assignee_id: conversationAssignee(c.adminAssigneeId, o.version),
+    team_assignee_id: conversationAssignee(c.teamAssigneeId, o.version),
     tags: {
       type: 'tag.list',
       tags: c.tags.map((t) => ({
@@ -152,6 +161,7 @@ export function renderConversation(c: SbConversation, o: ConversationRenderOptio
     },
     ai_agent_participated: c.aiAgentParticipated,
     ai_agent: null,
+    ...(o.version === '2.16' ? CONVERSATION_2_16 : {}),
   };
   if (o.withParts) {
     out.conversation_parts = {
@@ -163,7 +173,8 @@ export function renderConversation(c: SbConversation, o: ConversationRenderOptio
   return out;
 }
 
-export function renderAdmin(a: SbAdmin): JsonObject {
+/** 2.16 adds the admin's `role` (nullable); sandbox admins have none. */
+export function renderAdmin(a: SbAdmin, v: ApiVersion): JsonObject {
   return {
     type: 'admin',
     id: a.id,
@@ -175,11 +186,12 @@ export function renderAdmin(a: SbAdmin): JsonObject {
     has_inbox_seat: a.hasInboxSeat,
     team_ids: a.teamIds.map(Number),
     avatar: null,
+    ...(v === '2.16' ? { role: null } : {}),
   };
 }
 
-export function renderMe(a: SbAdmin, ws: SbWorkspace): JsonObject {
-  const { avatar: _avatar, ...rest } = renderAdmin(a);
+export function renderMe(a: SbAdmin, ws: SbWorkspace, v: ApiVersion): JsonObject {
+  const { avatar: _avatar, ...rest } = renderAdmin(a, v);
   return {
     ...rest,
     email_verified: true,
@@ -228,29 +240,14 @@ export function renderContact(c: SbContact, ws: SbWorkspace): JsonObject {
     avatar: null,
     tags: list,
     notes: list,
-    companies: list,
+    // The spec types these urls as absolute URIs, which a loopback sandbox cannot promise: they are left out.
+    companies: {
+      type: 'list',
+      data: c.companyIds.map((id) => ({ type: 'company', id })),
+      total_count: c.companyIds.length,
+      has_more: false,
+    },
     location: { type: 'location', country: null, region: null, city: null },
     social_profiles: { type: 'list', data: [] },
-  };
-}
-
-export function renderArticle(a: SbArticle, ws: SbWorkspace): JsonObject {
-  return {
-    type: 'article',
-    id: a.id,
-    workspace_id: ws.appId,
-    title: a.title,
-    description: a.description,
-    body: a.body,
-    author_id: Number(a.authorId),
-    state: a.state,
-    created_at: a.createdAt,
-    updated_at: a.updatedAt,
-    url: a.url,
-    parent_id: null,
-    parent_ids: [],
-    parent_type: null,
-    default_locale: 'en',
-    statistics: null,
   };
 }

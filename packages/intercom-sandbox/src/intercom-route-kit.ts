@@ -2,7 +2,7 @@
 // answer with Intercom's 404 codes.
 import { z } from 'zod';
 import { notFound, type Reply } from './intercom-replies.js';
-import type { SandboxStore, SbAdmin, SbConversation, SbToken, SbWorkspace } from './intercom-store.js';
+import type { ApiVersion, SandboxStore, SbAdmin, SbConversation, SbToken, SbWorkspace } from './intercom-store.js';
 import { wakeIfDue } from './intercom-conversations.js';
 
 export interface RouteContext {
@@ -12,6 +12,8 @@ export interface RouteContext {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** The shape to answer in: the Intercom-Version header, else the app's version. */
+  version: ApiVersion;
   now: () => number;
 }
 

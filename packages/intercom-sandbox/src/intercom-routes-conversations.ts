@@ -1,5 +1,5 @@
 // Conversation operations of the sandbox: retrieve (plaintext), search, reply, manage (close, snooze, open,
-// assign), tags and convert-to-ticket, with request shapes from the 2.15 OpenAPI description.
+// assign), tags and convert-to-ticket, with request shapes from the 2.15 OpenAPI description (2.16's are the same).
 import { z } from 'zod';
 import {
   adminReply,
@@ -13,12 +13,19 @@ import {
 import { renderConversation, renderTag } from './intercom-render.js';
 import { errorReply, notFound, ok, parseBody, type Reply } from './intercom-replies.js';
 import { AdminIdField, findAdmin, findConv, route, type Route, type RouteContext } from './intercom-route-kit.js';
-import { checkQuery, matches, paginate, SearchBody, type Accessor } from './intercom-search.js';
+import { checkQuery, matches, paginate, SearchBody } from './intercom-search.js';
 import type { SbConversation } from './intercom-store.js';
+import { CONVERSATION_FIELDS, conversationField } from './intercom-conversation-fields.js';
 import { convertRoute } from './intercom-routes-tickets.js';
 
 const render = (ctx: RouteContext, c: SbConversation, plaintext = false) =>
-  renderConversation(c, { plaintext, withParts: true, tags: ctx.ws.tags, contacts: ctx.ws.contacts });
+  renderConversation(c, {
+    plaintext,
+    withParts: true,
+    tags: ctx.ws.tags,
+    contacts: ctx.ws.contacts,
+    version: ctx.version,
+  });
 
 const AdminReply = z.object({
   message_type: z.enum(['comment', 'note', 'quick_reply']),
@@ -130,75 +137,6 @@ function manage(ctx: RouteContext): Reply {
   return ok(render(ctx, conv));
 }
 
-const CONVERSATION_FIELDS = new Set([
-  'id',
-  'open',
-  'state',
-  'read',
-  'priority',
-  'admin_assignee_id',
-  'team_assignee_id',
-  'tag_ids',
-  'contact_ids',
-  'created_at',
-  'updated_at',
-  'waiting_since',
-  'snoozed_until',
-  'source.author.id',
-  'source.body',
-  'source.subject',
-  'source.type',
-  'ai_agent_participated',
-  'title',
-]);
-
-const conversationField: Accessor<SbConversation> = (c, field) => {
-  switch (field) {
-    case 'id':
-      return c.id;
-    case 'open':
-      return c.state !== 'closed';
-    case 'state':
-      return c.state;
-    case 'read':
-      return c.read;
-    case 'priority':
-      return c.priority;
-    case 'admin_assignee_id':
-      return c.adminAssigneeId;
-    case 'team_assignee_id':
-      return c.teamAssigneeId;
-    case 'tag_ids':
-      return c.tags.map((t) => t.id);
-    case 'contact_ids':
-      return c.contactIds;
-    case 'created_at':
-      return c.createdAt;
-    case 'updated_at':
-      return c.updatedAt;
-    case 'waiting_since':
-      return c.waitingSince;
-    case 'snoozed_until':
-      return c.snoozedUntil;
-    case 'source.author.id':
-      return c.source.author.id;
-    // source.body matches single words only (ARCHITECTURE.md: "Intercom facts").
-    case 'source.body':
-      return c.source.body
-        .replace(/<[^>]+>/g, ' ')
-        .split(/\W+/)
-        .filter(Boolean);
-    case 'source.subject':
-      return c.source.subject;
-    case 'source.type':
-      return c.source.type;
-    case 'ai_agent_participated':
-      return c.aiAgentParticipated;
-    default:
-      return c.title;
-  }
-};
-
 function search(ctx: RouteContext): Reply {
   const p = parseBody(SearchBody, ctx.body);
   if (!p.ok) return p.reply;
@@ -207,15 +145,27 @@ function search(ctx: RouteContext): Reply {
   const all = [...ctx.ws.conversations.values()];
   for (const c of all) wakeIfDue(c, ctx.now);
   const hits = all
-    .filter((c) => matches(c, p.data.query, conversationField))
+    .filter((c) => matches(c, p.data.query, conversationField(ctx.version)))
     .sort((a, b) => b.updatedAt - a.updatedAt || b.id.localeCompare(a.id));
   const page = paginate(hits, p.data.pagination, 20);
   if (!page.ok) return page.reply;
+  // 2.16's include_monitors / include_scorecards add the (here always empty) evaluations to each item.
+  const extras = {
+    ...(ctx.version === '2.16' && ctx.query.get('include_monitors') === 'true' ? { monitor_evaluations: [] } : {}),
+    ...(ctx.version === '2.16' && ctx.query.get('include_scorecards') === 'true' ? { scorecards: [] } : {}),
+  };
   return ok({
     type: 'conversation.list',
-    conversations: page.data.items.map((c) =>
-      renderConversation(c, { plaintext: false, withParts: false, tags: ctx.ws.tags, contacts: ctx.ws.contacts }),
-    ),
+    conversations: page.data.items.map((c) => ({
+      ...renderConversation(c, {
+        plaintext: false,
+        withParts: false,
+        tags: ctx.ws.tags,
+        contacts: ctx.ws.contacts,
+        version: ctx.version,
+      }),
+      ...extras,
+    })),
     total_count: page.data.total,
     pages: page.data.pages,
   });

@@ -91,7 +91,7 @@ export function convertRoute(ctx: RouteContext): Reply {
   ctx.ws.tickets.set(id, ticket);
   conv.ticketId = id;
   conv.updatedAt = at;
-  return ok(renderTicket(ticket, ctx.ws));
+  return ok(renderTicket(ticket, ctx.ws, ctx.version));
 }
 
 function createTicket(ctx: RouteContext): Reply {
@@ -132,7 +132,7 @@ function createTicket(ctx: RouteContext): Reply {
     updatedAt: at,
   };
   ctx.ws.tickets.set(id, ticket);
-  return ok(renderTicket(ticket, ctx.ws));
+  return ok(renderTicket(ticket, ctx.ws, ctx.version));
 }
 
 function listTicketTypes(ctx: RouteContext): Reply {

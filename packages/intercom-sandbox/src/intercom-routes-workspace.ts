@@ -1,6 +1,6 @@
-// Workspace-level reads and writes of the sandbox: /me, admins, teams, tags, contacts and Help Center search.
+// Workspace-level reads and writes of the sandbox: /me, admins, teams, tags and contacts.
 import { z } from 'zod';
-import { renderAdmin, renderArticle, renderContact, renderMe, renderTag, renderTeam } from './intercom-render.js';
+import { renderAdmin, renderContact, renderMe, renderTag, renderTeam } from './intercom-render.js';
 import { errorReply, notFound, ok, parseBody, type Reply } from './intercom-replies.js';
 import { route, type Route, type RouteContext } from './intercom-route-kit.js';
 import { checkQuery, matches, paginate, SearchBody, type Accessor } from './intercom-search.js';
@@ -8,11 +8,11 @@ import type { SbContact } from './intercom-store.js';
 
 function me(ctx: RouteContext): Reply {
   const admin = ctx.ws.admins.get(ctx.token.adminId);
-  return admin ? ok(renderMe(admin, ctx.ws)) : notFound('Admin not found', 'admin_not_found');
+  return admin ? ok(renderMe(admin, ctx.ws, ctx.version)) : notFound('Admin not found', 'admin_not_found');
 }
 
 const listAdmins = (ctx: RouteContext) =>
-  ok({ type: 'admin.list', admins: [...ctx.ws.admins.values()].map(renderAdmin) });
+  ok({ type: 'admin.list', admins: [...ctx.ws.admins.values()].map((a) => renderAdmin(a, ctx.version)) });
 const listTeams = (ctx: RouteContext) => ok({ type: 'team.list', teams: [...ctx.ws.teams.values()].map(renderTeam) });
 const listTags = (ctx: RouteContext) => ok({ type: 'list', data: [...ctx.ws.tags.values()].map(renderTag) });
 
@@ -88,35 +88,6 @@ function searchContacts(ctx: RouteContext): Reply {
   });
 }
 
-const words = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/<[^>]+>/g, ' ')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 2);
-
-/** Help Center search: articles ranked by how many of the phrase's words they contain. */
-function searchArticles(ctx: RouteContext): Reply {
-  const state = ctx.query.get('state') ?? 'published';
-  if (!['published', 'draft', 'all'].includes(state))
-    return errorReply(400, 'parameter_invalid', 'state must be published, draft or all', 'state');
-  const terms = new Set(words(ctx.query.get('phrase') ?? ''));
-  const scored = [...ctx.ws.articles.values()]
-    .filter((a) => state === 'all' || a.state === state)
-    .map((a) => {
-      const text = new Set(words(`${a.title} ${a.description} ${a.body}`));
-      return { a, score: [...terms].filter((t) => text.has(t) || [...text].some((w) => w.startsWith(t))).length };
-    })
-    .filter((s) => terms.size === 0 || s.score > 0)
-    .sort((x, y) => y.score - x.score || x.a.id.localeCompare(y.a.id));
-  return ok({
-    type: 'list',
-    total_count: scored.length,
-    data: { articles: scored.map((s) => renderArticle(s.a, ctx.ws)), highlights: [] },
-    pages: { type: 'pages', page: 1, per_page: Math.max(10, scored.length), total_pages: 1 },
-  });
-}
-
 export const workspaceRoutes: readonly Route[] = [
   route('GET', '/me', me),
   route('GET', '/admins', listAdmins),
@@ -125,5 +96,4 @@ export const workspaceRoutes: readonly Route[] = [
   route('POST', '/tags', createTag),
   route('GET', '/contacts/:id', getContact),
   route('POST', '/contacts/search', searchContacts),
-  route('GET', '/articles/search', searchArticles),
 ];

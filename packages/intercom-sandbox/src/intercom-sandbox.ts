@@ -1,5 +1,6 @@
 // Intercom-compatible REST API on loopback for the demo, tests and evals (never imported by production
-// paths). Faithful to the pinned 2.15 OpenAPI description and ARCHITECTURE.md "Intercom facts", failures included; see intercom-api.ts.
+// paths). Faithful to the 2.15 and 2.16 OpenAPI descriptions (answers take the requested Intercom-Version's shape)
+// and ARCHITECTURE.md "Intercom facts", failures included; see intercom-api.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { handleApi } from './intercom-api.js';
 import { createCallLog } from './intercom-call-log.js';
@@ -12,10 +13,13 @@ import { seedDefaultWorkspace } from './intercom-seed.js';
 import { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from './intercom-seed-data.js';
 import { createStore } from './intercom-store.js';
 import { createHistoryControl, type HistoryControl } from './intercom-history-control.js';
+import { createContentControl, type ContentControl } from './intercom-content-control.js';
 import type { HistoryOptions } from './intercom-history.js';
 
 export type { IntercomSandboxControl, RecordedCall, AddConversationInput } from './intercom-control.js';
 export type { FaultSpec } from './intercom-faults.js';
+export type { ContentControl, NewArticle, NewCompany } from './intercom-content-control.js';
+export type { ApiVersion, ConversationPriority } from './intercom-store.js';
 export { SEED_APP_ID, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from './intercom-seed-data.js';
 
 export interface IntercomSandboxOptions {
@@ -31,7 +35,7 @@ export interface IntercomSandboxOptions {
   history?: boolean | HistoryOptions;
 }
 
-export interface IntercomSandbox extends IntercomSandboxControl, HistoryControl {
+export interface IntercomSandbox extends IntercomSandboxControl, HistoryControl, ContentControl {
   /** Origin to use as the client's baseUrl, e.g. http://127.0.0.1:41234 */
   url: string;
   /** Ids of the seeded workspace (empty strings when seed is false). */
@@ -77,6 +81,8 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
   const log = createCallLog();
   const control = createControl({ store, faults, budgets, log, now });
   const history = createHistoryControl({ store, now });
+  const content = createContentControl({ store, now });
+  const overHttp = { ...control, ...content };
   if (seeded && opts.history) history.seedHistory(opts.history === true ? {} : opts.history);
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,7 +92,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
     if (url.pathname.startsWith('/__sandbox/')) {
       const body = parseJsonText(raw);
       if (!body.ok) return send(res, 400, { error: 'body is not JSON' });
-      const r = handleControl(control, method, url.pathname, body.value);
+      const r = handleControl(overHttp, method, url.pathname, body.value);
       return send(res, r.status, r.body);
     }
     const latency = faults.latencyMs();
@@ -146,6 +152,7 @@ export async function createIntercomSandbox(opts: IntercomSandboxOptions = {}): 
   return {
     ...control,
     ...history,
+    ...content,
     url: `http://${host}:${addr.port}`,
     seed: seeded
       ? { appId: SEED_APP_ID, botAdminId: SEED_BOT_ADMIN_ID, conversationId: SEED_CONVERSATION_ID }

@@ -11,6 +11,7 @@ import {
   SEED_ADMINS,
   SEED_ARTICLES,
   SEED_BOT_ADMIN_ID,
+  SEED_COMPANIES,
   SEED_CONTACTS,
   SEED_CONVERSATIONS,
   SEED_TAGS,
@@ -79,6 +80,7 @@ export function seedDefaultWorkspace(store: SandboxStore): SbWorkspace {
       createdAt: c.createdAt,
       updatedAt: c.createdAt,
       customAttributes: { plan: c.plan },
+      companyIds: [],
     });
   }
   for (const a of SEED_ARTICLES) {
@@ -86,10 +88,25 @@ export function seedDefaultWorkspace(store: SandboxStore): SbWorkspace {
       ...a,
       state: 'published',
       authorId: '9608801',
+      parentId: null,
+      parentType: null,
       createdAt: WORKSPACE_CREATED_AT,
       updatedAt: WORKSPACE_CREATED_AT,
       url: `https://help.shop.example.com/en/articles/${a.id}`,
     });
+  }
+  for (const [i, c] of SEED_COMPANIES.entries()) {
+    const { contactIds, plan, lastRequestAt, ...rest } = c;
+    ws.companies.set(c.id, {
+      ...rest,
+      plan: plan === null ? null : { id: String(i + 1), name: plan },
+      createdAt: WORKSPACE_CREATED_AT,
+      updatedAt: WORKSPACE_CREATED_AT,
+      lastRequestAt,
+      customAttributes: {},
+      tagIds: c.id.endsWith('2') ? ['7710004'] : [],
+    });
+    for (const id of contactIds) ws.contacts.get(id)?.companyIds.push(c.id);
   }
   for (const t of SEED_TICKET_TYPES) {
     const extra: SbTicketTypeAttribute[] =

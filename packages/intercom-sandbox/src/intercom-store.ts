@@ -6,6 +6,9 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 export type ConversationState = 'open' | 'closed' | 'snoozed';
+export type ConversationPriority = 'none' | 'low' | 'medium' | 'high' | 'urgent';
+/** The response shapes the sandbox models (intercom-version.ts). */
+export type ApiVersion = '2.15' | '2.16';
 
 export interface SbAuthor {
   type: 'admin' | 'user' | 'lead' | 'bot' | 'team';
@@ -46,6 +49,26 @@ export interface SbContact {
   createdAt: number;
   updatedAt: number;
   customAttributes: Record<string, string | number | boolean | null>;
+  /** Internal ids of the companies the contact belongs to. */
+  companyIds: string[];
+}
+
+export interface SbCompany {
+  /** Intercom's own id (24 hex). */
+  id: string;
+  /** The id the workspace gave the company (`company_id`). */
+  companyId: string;
+  name: string;
+  plan: { id: string; name: string } | null;
+  size: number | null;
+  website: string | null;
+  industry: string | null;
+  monthlySpend: number;
+  createdAt: number;
+  updatedAt: number;
+  lastRequestAt: number;
+  customAttributes: Record<string, string>;
+  tagIds: string[];
 }
 
 export interface SbArticle {
@@ -56,6 +79,9 @@ export interface SbArticle {
   body: string;
   state: 'published' | 'draft';
   authorId: string;
+  /** A collection or section id; the sandbox keeps no collections, so it is only echoed back. */
+  parentId: number | null;
+  parentType: string | null;
   createdAt: number;
   updatedAt: number;
   url: string | null;
@@ -111,7 +137,8 @@ export interface SbConversation {
   snoozedUntil: number | null;
   state: ConversationState;
   read: boolean;
-  priority: 'priority' | 'not_priority';
+  /** 2.16's levels; 2.15 renders `none` as not_priority and the rest as priority (intercom-version.ts). */
+  priority: ConversationPriority;
   adminAssigneeId: string | null;
   teamAssigneeId: string | null;
   title: string;
@@ -137,12 +164,19 @@ export interface SbWorkspace {
   region: string;
   timezone: string;
   createdAt: number;
+  /** The app's version in Developer Hub: answers without an Intercom-Version header take this shape. */
+  apiVersion: ApiVersion;
+  /** The workspace's one Help Center (GET /articles/search?help_center_id=). */
+  helpCenterId: string;
   admins: Map<string, SbAdmin>;
   teams: Map<string, SbTeam>;
   tags: Map<string, SbTag>;
   contacts: Map<string, SbContact>;
   conversations: Map<string, SbConversation>;
   articles: Map<string, SbArticle>;
+  companies: Map<string, SbCompany>;
+  /** The one open company scroll (GET /companies/scroll): one per app, as Intercom allows. */
+  companyScroll: { param: string; offset: number; usedAt: number } | null;
   ticketTypes: Map<string, SbTicketType>;
   tickets: Map<string, SbTicket>;
 }
@@ -164,7 +198,7 @@ export interface SbOAuthClient {
 }
 
 export type IdKind =
-  'conversation' | 'part' | 'admin' | 'team' | 'tag' | 'contact' | 'article' | 'ticket' | 'ticketType';
+  'conversation' | 'part' | 'admin' | 'team' | 'tag' | 'contact' | 'company' | 'article' | 'ticket' | 'ticketType';
 
 const ID_BASE: Record<IdKind, number> = {
   conversation: 215472699100000,
@@ -173,6 +207,7 @@ const ID_BASE: Record<IdKind, number> = {
   team: 5120100,
   tag: 7710100,
   contact: 0,
+  company: 0,
   article: 9200100,
   ticket: 880100,
   ticketType: 100,
@@ -198,8 +233,10 @@ export function createStore(): SandboxStore {
     nextId(kind) {
       const n = (counters.get(kind) ?? 0) + 1;
       counters.set(kind, n);
-      // Contacts have 24-hex ids in Intercom; the rest are numeric strings.
-      return kind === 'contact' ? `67a0${n.toString(16).padStart(20, '0')}` : String(ID_BASE[kind] + n);
+      // Contacts and companies have 24-hex ids in Intercom; the rest are numeric strings.
+      if (kind === 'contact') return `67a0${n.toString(16).padStart(20, '0')}`;
+      if (kind === 'company') return `67c0${n.toString(16).padStart(20, '0')}`;
+      return String(ID_BASE[kind] + n);
     },
     secret: (bytes = 24) => randomBytes(bytes).toString('base64url'),
   };
@@ -211,6 +248,7 @@ export function createWorkspace(w: {
   region: string;
   timezone?: string;
   createdAt: number;
+  apiVersion?: ApiVersion;
 }): SbWorkspace {
   return {
     appId: w.appId,
@@ -218,12 +256,16 @@ export function createWorkspace(w: {
     region: w.region,
     timezone: w.timezone ?? 'Europe/Dublin',
     createdAt: w.createdAt,
+    apiVersion: w.apiVersion ?? '2.15',
+    helpCenterId: '9300001',
     admins: new Map(),
     teams: new Map(),
     tags: new Map(),
     contacts: new Map(),
     conversations: new Map(),
     articles: new Map(),
+    companies: new Map(),
+    companyScroll: null,
     ticketTypes: new Map(),
     tickets: new Map(),
   };

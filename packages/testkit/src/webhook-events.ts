@@ -13,6 +13,27 @@ export function readExample(name: ExampleName): Buffer {
   return readFileSync(new URL(`${name}.json`, EXAMPLES));
 }
 
+/** The webhook payload's conversation model follows the app's API version (FACTS "Payload shape"). */
+export type PayloadVersion = '2.15' | '2.16';
+
+/**
+ * A 2.15 conversation item in 2.16's shape: priority levels (`not_priority` -> `none`, `priority` -> `high`, as
+ * 2.15 cannot say which level), `0` for no admin or team assignee, and the fields 2.16 adds to the model.
+ */
+export function conversationItemAs216(item: Record<string, unknown>): Record<string, unknown> {
+  const priority = item.priority === 'priority' ? 'high' : item.priority === 'not_priority' ? 'none' : item.priority;
+  return {
+    ...item,
+    priority,
+    admin_assignee_id: item.admin_assignee_id ?? 0,
+    team_assignee_id: item.team_assignee_id ?? 0,
+    channel: null,
+    external_references: [],
+    sales_agent: null,
+    sales_agent_participated: false,
+  };
+}
+
 export interface SignedDelivery {
   body: Buffer;
   signature: string;
@@ -29,6 +50,10 @@ export function signedDelivery(
     notificationId?: string;
     nowS?: number;
     body?: string;
+    /** The app's API version: the item's conversation model takes that shape. Default 2.15, as the examples are. */
+    version?: PayloadVersion;
+    /** Fields laid over the item after reshaping (e.g. a 2.16 priority level or an assignee). */
+    item?: Record<string, unknown>;
   } = {},
 ): SignedDelivery {
   const event = JSON.parse(readExample(opts.example ?? 'conversation.user.created').toString('utf8')) as Record<
@@ -38,6 +63,8 @@ export function signedDelivery(
   const nowS = opts.nowS ?? Math.floor(Date.now() / 1000);
   const notificationId = event.id === null ? null : (opts.notificationId ?? `notif_${randomUUID()}`);
   const data = event.data as { item: Record<string, unknown> };
+  if (opts.version === '2.16' && data.item.type === 'conversation') data.item = conversationItemAs216(data.item);
+  if (opts.item) Object.assign(data.item, opts.item);
   if (opts.conversationId) data.item.id = opts.conversationId;
   if (opts.body && typeof data.item.source === 'object' && data.item.source)
     (data.item.source as Record<string, unknown>).body = opts.body;

@@ -128,6 +128,48 @@ describe(`contract with Intercom OpenAPI ${PINNED_VERSION}`, () => {
   });
 });
 
+// An app switched to 2.16 (README "Pinned version"): the same client calls with Intercom-Version 2.16 get 2.16-shaped
+// answers, which must match 2.16's response schemas, and the client parses every one of them (a parse failure
+// would throw IntercomTransientError and fail the exercise).
+describe('contract with Intercom OpenAPI 2.16 (an app switched to 2.16)', () => {
+  let h16: ClientHarness;
+  let calls16: RecordedCall[];
+  beforeAll(async () => {
+    h16 = await startClientHarness({ recordResponses: true });
+    h16.sb.setPriority(h16.sb.seed.conversationId, 'urgent');
+    await exerciseEveryOperation({ ...h16, client: h16.makeClient({ version: '2.16' }) });
+    calls16 = h16.sb.calls();
+  });
+  afterAll(async () => h16.close());
+
+  it('sends 2.16 and succeeds on every operation of the subset', () => {
+    expect(new Set(calls16.map((c) => c.version))).toEqual(new Set(['2.16']));
+    const hit = new Set(calls16.filter((c) => c.status < 300).map((c) => next.find(c.method, c.path)));
+    expect(next.operations.filter((o) => !hit.has(o)).map((o) => `${o.method} ${o.template}`)).toEqual([]);
+  });
+
+  it("validates every sandbox answer against 2.16's response schemas", () => {
+    const problems: string[] = [];
+    for (const call of calls16) {
+      const op = next.find(call.method, call.path);
+      const validate = op?.responses.get(String(call.status)) ?? (call.status >= 400 ? next.errorSchema : undefined);
+      if (!validate) problems.push(`${call.method} ${call.path}: no schema for status ${call.status}`);
+      else if (!validate(call.response))
+        problems.push(`${call.method} ${call.path} ${call.status}:\n${errorsOf(validate)}`);
+    }
+    expect(problems).toEqual([]);
+    const conv = calls16.find((c) => c.method === 'GET' && c.path.startsWith('/conversations/') && c.status === 200);
+    expect(conv?.response).toMatchObject({ priority: 'urgent', admin_assignee_id: 0 });
+    const ticket = calls16.find((c) => c.path === '/tickets' && c.status === 200);
+    expect(ticket?.response).toMatchObject({ admin_assignee_id: 0, team_assignee_id: 0 });
+  });
+
+  it("2.15's schemas reject those answers, so the check above is about 2.16", () => {
+    const conv = calls16.find((c) => c.method === 'GET' && c.path.startsWith('/conversations/') && c.status === 200);
+    expect(pinned.find('GET', '/conversations/1')?.responses.get('200')?.(conv?.response)).toBe(false);
+  });
+});
+
 describe('the contract checks have teeth', () => {
   it('reject drifted requests and responses', () => {
     const replyOp = pinned.find('POST', '/conversations/1/reply');

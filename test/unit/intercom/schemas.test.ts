@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IntercomConversation, IntercomMe } from '../../../src/intercom/schemas.js';
+import { conversationItemAs216 } from '@deskpilot/testkit/webhooks';
+import {
+  IntercomAdmin,
+  IntercomArticle,
+  IntercomContact,
+  IntercomConversation,
+  IntercomMe,
+  IntercomTicket,
+} from '../../../src/intercom/schemas.js';
 
 const Envelope = z.object({ data: z.object({ item: z.record(z.string(), z.unknown()) }) });
 const item = (name: string) =>
@@ -55,5 +63,56 @@ describe('IntercomMe', () => {
       app: { id_code: 'a1', name: 'X', region: 'EU', timezone: null },
     });
     expect(me.id).toBe('1');
+  });
+});
+
+// An app switched to 2.16 (README "Pinned version"): webhook items and REST answers in 2.16's shape parse, and
+// mean the same as their 2.15 counterparts where deskpilot reads them.
+describe('2.16 answers', () => {
+  const created216 = () => conversationItemAs216(item('conversation.user.created.json'));
+
+  it.each(['none', 'low', 'medium', 'high', 'urgent'])('parses a 2.16 conversation with priority %s', (priority) => {
+    const c = IntercomConversation.parse({ ...created216(), priority });
+    expect(c.priority).toBe(priority);
+  });
+
+  it('reads 0 as unassigned and integers as assignee ids, as 2.15 reads null and ids', () => {
+    const unassigned = IntercomConversation.parse(created216());
+    expect(unassigned).toMatchObject({ admin_assignee_id: null, team_assignee_id: null });
+    const as215 = IntercomConversation.parse(item('conversation.user.created.json'));
+    expect([as215.admin_assignee_id, as215.team_assignee_id]).toEqual([null, null]);
+    const team = IntercomConversation.parse({ ...created216(), admin_assignee_id: 9608801, team_assignee_id: 5120002 });
+    expect(team).toMatchObject({ admin_assignee_id: '9608801', team_assignee_id: '5120002' });
+  });
+
+  it('parses tickets with integer assignee ids (2.16) and string ones (2.15)', () => {
+    const base = { type: 'ticket', id: '880101', ticket_id: '12', ticket_attributes: {}, open: true };
+    const t16 = IntercomTicket.parse({ ...base, admin_assignee_id: 0, team_assignee_id: 5120002 });
+    const t15 = IntercomTicket.parse({ ...base, admin_assignee_id: '0', team_assignee_id: '5120002' });
+    expect(t16.id).toBe('880101');
+    expect(t15.id).toBe('880101');
+  });
+
+  it('parses 2.16 articles (no parent_id), admins (role) and contacts (string owner_id)', () => {
+    const article = IntercomArticle.parse({
+      type: 'article',
+      id: '9200001',
+      title: 'Refunds',
+      body: '<p>x</p>',
+      state: 'published',
+      url: null,
+      parent_ids: [],
+      ai_chatbot_availability: true,
+    });
+    expect(article.title).toBe('Refunds');
+    const admin = IntercomAdmin.parse({ type: 'admin', id: '1', name: 'A', email: 'a@b', team_ids: [5], role: null });
+    expect(admin.team_ids).toEqual(['5']);
+    const contact = IntercomContact.parse({ type: 'contact', id: 'c1', owner_id: '321', role: 'user' });
+    expect(contact.id).toBe('c1');
+  });
+
+  it('still rejects what no version sends', () => {
+    expect(IntercomConversation.safeParse({ ...created216(), state: 'pending' }).success).toBe(false);
+    expect(IntercomTicket.safeParse({ type: 'ticket' }).success).toBe(false);
   });
 });

@@ -81,4 +81,41 @@ describe('/__sandbox control API', () => {
     expect((await control('GET', '/conversations/1')).status).toBe(404);
     expect((await control('GET', '/nothing')).status).toBe(404);
   });
+
+  it('adds companies and articles, sets a priority and switches the app to 2.16', async () => {
+    const company = Object(
+      (
+        await control('POST', '/workspaces/a1b2c3d4/companies', {
+          companyId: 'acct-9',
+          name: 'Lena GmbH',
+          contactIds: ['6762f1a51bb69f9f2193bc04'],
+        })
+      ).json,
+    );
+    expect(company).toMatchObject({ type: 'company', company_id: 'acct-9', user_count: 1 });
+    const article = Object(
+      (
+        await control('POST', '/workspaces/a1b2c3d4/articles', {
+          title: 'Warranty',
+          body: '<p>2 years</p>',
+          authorId: '9608801',
+        })
+      ).json,
+    );
+    expect(article).toMatchObject({ type: 'article', title: 'Warranty', state: 'published' });
+    expect((await control('POST', '/conversations/215472699001234/priority', { priority: 'high' })).status).toBe(200);
+    expect((await control('POST', '/workspaces/a1b2c3d4/api-version', { version: '2.16' })).status).toBe(200);
+    expect((await control('GET', '/conversations/215472699001234')).json).toMatchObject({
+      priority: 'high',
+      admin_assignee_id: 0,
+    });
+    const bad = await control('POST', '/workspaces/a1b2c3d4/api-version', { version: '2.13' });
+    expect(bad.status).toBe(400);
+    const unknownContact = await control('POST', '/workspaces/a1b2c3d4/companies', {
+      companyId: 'x',
+      name: 'X',
+      contactIds: ['nope'],
+    });
+    expect(unknownContact).toMatchObject({ status: 400, json: { error: 'sandbox: unknown contact nope' } });
+  });
 });
