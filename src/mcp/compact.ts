@@ -22,11 +22,11 @@ export function text(html: string | null | undefined, cap = BODY_CAP): string | 
   return plain.length > cap ? `${plain.slice(0, cap)}… [${plain.length - cap} more characters]` : plain;
 }
 
-/** Drops null, undefined, empty strings, empty arrays and empty objects, recursively. */
+/** Drops null, undefined, empty strings and empty objects, recursively (empty lists stay). */
 export function prune(value: unknown): unknown {
   if (Array.isArray(value)) {
-    const items = value.map(prune).filter((v) => v !== undefined);
-    return items.length ? items : undefined;
+    // Empty lists stay: "no results" is an answer.
+    return value.map(prune).filter((v) => v !== undefined);
   }
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};

@@ -21,7 +21,7 @@ const Ids = z.array(IdArg).min(1).max(50).optional();
 const Unix = z.number().int().min(0).optional();
 
 const ConversationSearch = z.strictObject({
-  query: z.string().min(1).max(500).optional().describe('Text the first message contains.'),
+  query: z.string().min(1).max(500).optional().describe('Words the first message contains (all of them).'),
   ids: Ids.describe('Only these conversation ids.'),
   state: z.enum(['open', 'closed', 'snoozed']).optional(),
   open: z.boolean().optional(),
@@ -44,7 +44,9 @@ function conversationFilters(i: ConversationSearch): SearchFilter[] {
   const eq = (field: string, value: string | boolean | undefined) =>
     value !== undefined && f.push({ field, operator: '=', value });
   if (i.ids) f.push({ field: 'id', operator: 'IN', value: i.ids });
-  if (i.query) f.push({ field: 'source.body', operator: '~', value: i.query });
+  // Intercom matches source.body word by word: every word must appear (at most five, within the group limit).
+  for (const word of (i.query ?? '').split(/\W+/).filter(Boolean).slice(0, 5))
+    f.push({ field: 'source.body', operator: '~', value: word });
   eq('state', i.state);
   eq('open', i.open);
   eq('read', i.read);
