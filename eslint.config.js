@@ -27,7 +27,9 @@ const anthropicOnlyInModel = {
 // testkit), which `sandbox` and `demo` load with a dynamic import().
 const LOWER = ['vault', 'intercom', 'limiter', 'audit', 'policy', 'db'];
 export const LAYERS = {
-  http: ['console', 'queue', 'agent', 'tools', 'scoring', ...LOWER],
+  http: ['console', 'mcp', 'queue', 'agent', 'tools', 'scoring', ...LOWER],
+  // The MCP face: teammates' tools over the vault's client, with writes through the agent's one write gate.
+  mcp: ['agent', 'tools', ...LOWER],
   // The operator console: pages over the read models (db/read-models), the queues and the audit log.
   console: ['queue', 'scoring', ...LOWER],
   sweeps: ['jobs', 'queue', 'agent', 'tools', 'scoring', ...LOWER],
@@ -95,6 +97,7 @@ const depsZone = {
 const TAKES_WHOLE_DEPS = [
   'src/http/admin-api.ts',
   'src/http/oauth.ts',
+  'src/http/mcp-deps.ts',
   'src/http/server.ts',
   'src/jobs/conversation-worker.ts',
   'src/sweeps/sweep-worker.ts',

@@ -44,6 +44,21 @@ export const Env = z.object({
   /** The `work` role's own /healthz, /readyz and /metrics listener (the other roles serve them on PORT). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   PUBLIC_URL: z.url().optional(),
+  /** `/mcp` on the serve role (README: the MCP endpoint); it gives `serve` Intercom access through the vault. */
+  MCP_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Host names the MCP endpoint answers besides loopback and PUBLIC_URL's host (DNS-rebinding guard), comma-separated. */
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   DATABASE_URL: postgresUrl.optional(),
   PGLITE_DIR: z.string().default('./data/pglite'),

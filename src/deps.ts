@@ -71,7 +71,7 @@ export interface IntercomDeps {
   vault: Vault;
 }
 
-/** `serve`: the receiver, OAuth, admin API. Intercom access only when OAuth install is configured. */
+/** `serve`: the receiver, OAuth, admin API, MCP. Intercom access only when OAuth install or MCP is on. */
 export type ReceiverDeps = CoreDeps & { intercom: IntercomDeps | undefined };
 
 /** `work`: the workers and schedulers. */
@@ -196,12 +196,13 @@ function agentLoop(core: CoreDeps, opts: BuildOptions): () => LoopDeps {
   };
 }
 
-/** The `serve` role: no model, no workers; Intercom access only for the OAuth install flow. */
+/** The `serve` role: no model, no workers; Intercom access for the OAuth install flow and the MCP endpoint. */
 export async function buildReceiver(config: Config, logger: Logger, opts: BuildOptions = {}): Promise<ReceiverDeps> {
   const closers: Closer[] = [];
   const core = await openCore(config, logger, opts, closers);
   const oauthConfigured = Boolean(config.INTERCOM_CLIENT_ID && config.INTERCOM_CLIENT_SECRET);
-  return { ...core, intercom: oauthConfigured ? await openIntercom(core, opts, closers) : undefined };
+  const needsIntercom = oauthConfigured || config.MCP_ENABLED;
+  return { ...core, intercom: needsIntercom ? await openIntercom(core, opts, closers) : undefined };
 }
 
 /** The `work` role: workers, schedulers, the agent loop. */

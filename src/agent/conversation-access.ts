@@ -97,6 +97,7 @@ export function bindConversation(d: BindInput<IntercomClient>): ConversationAcce
       },
       async setState(change) {
         if (change.state === 'closed') state.wrote(await client.close(id, { adminId }, o));
+        else if (change.state === 'open') state.wrote(await client.open(id, { adminId }, o));
         else state.wrote(await client.snooze(id, { adminId, snoozedUntil: change.untilS }, o));
       },
       async tag(op, tag) {
@@ -117,6 +118,17 @@ export function bindConversation(d: BindInput<IntercomClient>): ConversationAcce
         const created = await client.createTag(name, o);
         directory.addTag(tenantId, created);
         return { id: created.id, name: created.name };
+      },
+      async convertToTicket(ticketTypeId, attributes) {
+        state.wrote(undefined); // answers with the ticket, not the conversation
+        const t = await client.convertToTicket(id, { ticketTypeId, ...(attributes ? { attributes } : {}) }, o);
+        return { ticketId: t.id };
+      },
+      async createTicket(t) {
+        state.wrote(undefined);
+        const input = { ticketTypeId: t.ticketTypeId, contact: { id: t.contactId }, attributes: t.attributes };
+        const ticket = await client.createTicket({ ...input, conversationToLinkId: id }, o);
+        return { ticketId: ticket.id };
       },
     };
   };

@@ -32,6 +32,8 @@ export interface GateRun {
   writer(priority: CallPriority): ConversationWriter;
   facts: RunFacts;
   policy: Policy;
+  /** Who the audit rows name: a teammate's token label for a call through the MCP face; the agent by default. */
+  actor?: string;
 }
 
 export interface GateRefusal {
@@ -116,8 +118,10 @@ export function createWriteGate(d: {
     async execute(run, call) {
       const { tool: ctx } = run;
       const results: GateResult['results'] = [];
+      const actor = run.actor ? { actor: run.actor } : {};
       const audit = (outcome: AuditOutcome, details: Record<string, unknown>) =>
         d.audit.record({
+          ...actor,
           tenantId: ctx.tenantId,
           conversationId: ctx.conversationId,
           runId: run.runId,
@@ -141,6 +145,7 @@ export function createWriteGate(d: {
           d.metrics.policyRefusals.inc({ rule: verdict.rule });
           d.metrics.toolCalls.inc({ tool: call.toolName, outcome: 'refused' });
           await d.audit.record({
+            ...actor,
             tenantId: ctx.tenantId,
             conversationId: ctx.conversationId,
             runId: run.runId,

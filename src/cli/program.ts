@@ -25,6 +25,7 @@ import {
   type TenantConfigureArgs,
 } from './tenant.js';
 import { vaultRotate, vaultStatus } from './vault.js';
+import { registerMcpCommands } from './mcp-commands.js';
 import { registerScoringCommands } from './scoring-commands.js';
 
 type Env = Record<string, string | undefined>;
@@ -249,6 +250,8 @@ export function buildProgram(env: Env): Command {
         if (!(await vaultStatus(ctx))) process.exitCode = 2;
       }),
     );
+
+  registerMcpCommands(program, (fn) => command(env, fn), TENANT);
 
   const audit = program.command('audit').description('the audit trail');
   audit

@@ -7,6 +7,7 @@ import { UsageError, describeCause } from '../errors.js';
 import { connectAndResume } from '../vault/connect-and-resume.js';
 import type { ConnectionInfo } from '../vault/connection-store.js';
 import { ALL_TOOLS } from '../tools/registry.js';
+import { MCP_ONLY_ALLOWED } from '../mcp/server.js';
 import { allowedToolsSchema, TenantSettingsInput } from '../vault/tenant-settings.js';
 import type { CliContext } from './context.js';
 import { issuesLine } from './parse.js';
@@ -157,7 +158,8 @@ export async function tenantConfigure(args: TenantConfigureArgs, ctx: CliContext
   );
 }
 
-const AllowedTools = allowedToolsSchema(ALL_TOOLS.map((t) => t.name));
+// The MCP face adds conversation writes the agent has no tool for (open, tickets); the agent ignores those names.
+const AllowedTools = allowedToolsSchema([...ALL_TOOLS.map((t) => t.name), ...MCP_ONLY_ALLOWED]);
 
 function parseTools(list: string): string[] {
   const r = AllowedTools.safeParse(

@@ -140,7 +140,21 @@ export interface AuditCheckpointsTable {
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+/** Migration 0006: MCP bearer tokens, stored as SHA-256 hashes only. */
+export interface McpTokensTable {
+  id: string;
+  tenant_id: string;
+  label: string;
+  token_hash: string;
+  scopes: Json<string[]>;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
 export interface Database extends ScoringTables {
+  mcp_tokens: McpTokensTable;
   intercom_apps: IntercomAppsTable;
   tenants: TenantsTable;
   connections: ConnectionsTable;
@@ -158,3 +172,4 @@ export type Connection = Selectable<ConnectionsTable>;
 export type IntercomApp = Selectable<IntercomAppsTable>;
 export type AgentRun = Selectable<AgentRunsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type McpToken = Selectable<McpTokensTable>;

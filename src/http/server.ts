@@ -5,6 +5,8 @@ import type { CoreDeps, ReceiverDeps } from '../deps.js';
 import { registerAdminApi } from './admin-api.js';
 import { createVaultHealth } from '../vault/vault-health.js';
 import { registerIntercomWebhook } from './intercom-webhook.js';
+import { mcpDepsFrom } from './mcp-deps.js';
+import { registerMcpEndpoint } from '../mcp/route.js';
 import { oauthDepsFrom, registerIntercomOAuth } from './oauth.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerQueueUi } from './queue-ui.js';
@@ -82,6 +84,10 @@ export async function createServer(deps: ReceiverDeps, opts: ServerOptions = {})
   // OAuth install only when the public app is configured (INTERCOM_CLIENT_ID and INTERCOM_CLIENT_SECRET).
   const oauth = oauthDepsFrom(deps);
   if (oauth) registerIntercomOAuth(app, oauth);
+
+  // The MCP face (ARCHITECTURE: the MCP face): teammates' MCP hosts, through the vault, limiter and write gate.
+  const mcp = mcpDepsFrom(deps);
+  if (mcp) registerMcpEndpoint(app, mcp);
 
   registerAdminApi(app, deps, deps.deadLetters);
   await registerQueueUi(app, deps.queues, deps.config.ADMIN_TOKEN);

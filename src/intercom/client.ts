@@ -21,6 +21,7 @@ import type * as S from './schemas.js';
 import { normaliseSearchQuery, type SearchQuery } from './search-query.js';
 import { createTransport, type IntercomCallOptions, type IntercomHooks, type IntercomRequest } from './transport.js';
 import { IntercomTransientError } from '../errors.js';
+import { directoryOperations, type DirectoryOperations } from './directory.js';
 
 export { createIntercomPools, type IntercomPools } from './pools.js';
 export type { IntercomCallOptions, IntercomHooks, RateLimitInfo } from './transport.js';
@@ -55,7 +56,7 @@ export interface CreateTicketInput {
 }
 type SearchOptions = IntercomCallOptions & { perPage?: number };
 
-export interface IntercomClient {
+export interface IntercomClient extends DirectoryOperations {
   getMe(o?: IntercomCallOptions): Promise<S.IntercomMe>;
   getConversation(id: string, o?: IntercomCallOptions): Promise<S.IntercomConversation>;
   searchConversations(query: SearchQuery, o?: SearchOptions): AsyncIterable<S.IntercomConversation[]>;
@@ -167,6 +168,7 @@ export function createIntercomClient(opts: IntercomClientOptions): IntercomClien
   }
 
   return {
+    ...directoryOperations(send),
     getMe: (o) => send(IntercomMe, { operation: 'getMe', method: 'GET', path: '/me' }, o),
     getConversation: (id, o) =>
       send(

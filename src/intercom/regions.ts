@@ -28,3 +28,19 @@ export function intercomBaseUrl(region: string, override?: string): string {
   if (override && override.trim() !== '') return override.trim().replace(/\/+$/, '');
   return INTERCOM_HOSTS[parseIntercomRegion(region) ?? 'US'];
 }
+
+const APP_HOSTS: Readonly<Record<IntercomRegion, string>> = Object.freeze({
+  US: 'https://app.intercom.com',
+  EU: 'https://app.eu.intercom.com',
+  AU: 'https://app.au.intercom.com',
+});
+
+/** A teammate's link to a conversation or contact in the Intercom inbox of the workspace's region. */
+export function intercomInboxUrl(region: string, appId: string, kind: 'conversation' | 'contact', id: string): string {
+  const host = APP_HOSTS[parseIntercomRegion(region) ?? 'US'];
+  const a = encodeURIComponent(appId);
+  const i = encodeURIComponent(id);
+  return kind === 'conversation'
+    ? `${host}/a/inbox/${a}/inbox/conversation/${i}`
+    : `${host}/a/apps/${a}/users/${i}/all-conversations`;
+}

@@ -1,9 +1,9 @@
 // Rules on what an action does rather than what it says: scope, volume, close conditions, tag taxonomy,
 // routing and snooze length.
-import { isCustomerVisible, type ActionSpec } from './actions.js';
+import { isCustomerVisible, TEAMMATE_CLOSE, type ActionSpec } from './actions.js';
 import { isCustomerAuthor, parts } from '../intercom/conversation-facts.js';
 import { inTaxonomy } from './taxonomy.js';
-import { allow, deny, type PolicyView, type Rule } from './view.js';
+import { allow, deny, TEAMMATE_TASK, type PolicyView, type Rule } from './view.js';
 
 export const scope: Rule = (action, view) =>
   view.mode === 'assist' && isCustomerVisible(action.kind)
@@ -32,6 +32,10 @@ export function customerWroteAfterOurReply(view: PolicyView): boolean {
 
 export const close: Rule = (action, view) => {
   if (action.kind !== 'close') return allow;
+  if (action.reason === TEAMMATE_CLOSE)
+    return view.run.task === TEAMMATE_TASK
+      ? allow
+      : deny('close.teammate', 'only a teammate closes without a stated reason; give one of the close reasons');
   if (action.reason === 'customer_confirmed' && !customerWroteAfterOurReply(view))
     return deny('close.confirmed', 'customer_confirmed needs a customer message after our last public reply');
   if (action.reason === 'abandoned' && view.run.task !== 'abandoned')

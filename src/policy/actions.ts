@@ -5,12 +5,18 @@ import type { CloseReason } from './close-reasons.js';
 export type ActionSpec =
   | { kind: 'reply'; body: string; articleUrl?: string }
   | { kind: 'note'; body: string }
-  | { kind: 'close'; reason: CloseReason }
+  | { kind: 'close'; reason: CloseReason | typeof TEAMMATE_CLOSE }
+  | { kind: 'open' }
   | { kind: 'assign'; assignee: { type: 'team' | 'admin'; id: string; name: string } }
   | { kind: 'snooze'; hours: number }
   | { kind: 'tag.create'; name: string }
   | { kind: 'tag.attach'; name: string }
-  | { kind: 'tag.detach'; name: string; id: string };
+  | { kind: 'tag.detach'; name: string; id: string }
+  | { kind: 'ticket.convert'; ticketTypeId: string }
+  | { kind: 'ticket.create'; ticketTypeId: string; title: string };
+
+/** A close a teammate asked for through the MCP face; the close rule allows it only in a teammate's call. */
+export const TEAMMATE_CLOSE = 'teammate_request';
 
 export type ActionKind = ActionSpec['kind'];
 
@@ -23,6 +29,10 @@ const CUSTOMER_VISIBLE: Record<ActionKind, boolean> = {
   'tag.create': false,
   'tag.attach': false,
   'tag.detach': false,
+  open: false,
+  // A ticket is shown to the customer (and Intercom notifies them by default).
+  'ticket.convert': true,
+  'ticket.create': true,
 };
 
 export function isCustomerVisible(kind: ActionKind): boolean {

@@ -23,6 +23,7 @@ export type RuleId =
   | 'close.confirmed'
   | 'close.abandoned'
   | 'close.spam'
+  | 'close.teammate'
   | 'tags.taxonomy'
   | 'tags.foreign'
   | 'assign.routing'
@@ -30,6 +31,9 @@ export type RuleId =
   | 'budget.tokens';
 
 export type Verdict = { ok: true } | { ok: false; rule: RuleId; reason: string };
+
+/** The task of a teammate's call through the MCP face (mcp/): a person acting, not a conversation-bound run. */
+export const TEAMMATE_TASK = 'teammate';
 
 /** Facts of this run, derived from its stored steps (so a resumed run sees the same ones). */
 export interface RunFacts {

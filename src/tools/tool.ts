@@ -27,11 +27,17 @@ export interface ConversationReader {
 export interface ConversationWriter {
   post(messageType: 'comment' | 'note', body: string): Promise<void>;
   assign(assignee: { type: 'team' | 'admin'; id: string }): Promise<void>;
-  setState(change: { state: 'closed' } | { state: 'snoozed'; untilS: number }): Promise<void>;
+  setState(change: { state: 'closed' } | { state: 'snoozed'; untilS: number } | { state: 'open' }): Promise<void>;
   /** A tag without an id (created by an earlier action of the same call) is resolved by name; returns the id. */
   tag(op: 'attach' | 'detach', tag: { id?: string; name: string }): Promise<string>;
   /** Creates a workspace tag (Intercom's POST /tags creates or returns the existing one) and returns it. */
   createTag(name: string): Promise<{ id: string; name: string }>;
+  /** Turns this conversation into a ticket of the given type (POST /conversations/{id}/convert). */
+  convertToTicket(ticketTypeId: string, attributes?: Record<string, unknown>): Promise<{ ticketId: string }>;
+  /** Creates a ticket for the conversation's customer, linked to this conversation. */
+  createTicket(t: { ticketTypeId: string; contactId: string; attributes: Record<string, unknown> }): Promise<{
+    ticketId: string;
+  }>;
 }
 
 export interface ToolContext {

@@ -22,8 +22,8 @@ describe('composition roots', () => {
   });
   afterAll(async () => testDb?.destroy());
 
-  it('serve builds the receiver only: no agent loop, and no Intercom access without OAuth', async () => {
-    const deps = await buildReceiver(loadConfig(env()), logger, { db: testDb.db });
+  it('serve builds the receiver only: no agent loop, and no Intercom access without OAuth or MCP', async () => {
+    const deps = await buildReceiver(loadConfig({ ...env(), MCP_ENABLED: 'false' }), logger, { db: testDb.db });
     try {
       expect(deps.intercom).toBeUndefined();
       expect('loop' in deps).toBe(false);
@@ -32,6 +32,16 @@ describe('composition roots', () => {
       expect(deps.queues).toHaveLength(4);
       expect(deps.queues).toContain(deps.maintenanceQueue);
       expect(deps.queues).toContain(deps.retentionQueue);
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it('serve with the MCP endpoint on (the default) gets Intercom access through the vault; still no loop', async () => {
+    const deps = await buildReceiver(loadConfig(env()), logger, { db: testDb.db });
+    try {
+      expect(deps.intercom?.vault).toBeDefined();
+      expect('loop' in deps).toBe(false);
     } finally {
       await deps.close();
     }

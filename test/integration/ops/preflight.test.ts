@@ -61,6 +61,7 @@ describe('start-up checks', () => {
         '0003_ledger_by_conversation',
         '0004_run_costs',
         '0005_scores_and_backtests',
+        '0006_mcp_tokens',
       ]);
       await migrateToLatest(db, schema);
       expect(await pendingMigrations(db, schema)).toEqual([]);

@@ -1,0 +1,144 @@
+// Intercom's hosted MCP tools for companies and Help Center articles. create_article and update_article are writes:
+// they need the write scope, and every attempt is audited to the token's label (they touch no conversation, so
+// they do not pass the conversation-bound gate; the tenant's limiter and 401 handling still apply via the client).
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { articleSummary, companySummary } from './compact.js';
+import { defineMcpTool, IdArg, type McpToolContext } from './mcp-tool.js';
+
+const opts = (ctx: McpToolContext) => (ctx.signal ? { signal: ctx.signal } : {});
+const Page = z.number().int().min(1).max(10_000).optional().describe('Page number (default 1).');
+const PerPage = z.number().int().min(1).max(50).optional().describe('Results per page (default 20, at most 50).');
+const ArticleState = z.enum(['published', 'draft']);
+
+const ArticleFields = {
+  title: z.string().min(1).max(255),
+  description: z.string().max(1_000).optional(),
+  body: z.string().max(100_000).optional().describe('HTML body.'),
+  author_id: z.number().int().positive().describe('Id of the teammate shown as author.'),
+  state: ArticleState.optional().describe('draft (default) or published.'),
+  parent_id: z.number().int().positive().optional().describe('Collection id.'),
+};
+
+/** Audits a Help Center write with the token's label as actor, whether it landed or not. */
+async function audited<T extends { id: string }>(
+  ctx: McpToolContext,
+  action: string,
+  details: Record<string, unknown>,
+  write: () => Promise<T>,
+): Promise<T> {
+  const base = { tenantId: ctx.principal.tenantId, actor: `mcp:${ctx.principal.label}`, action: `mcp.${action}` };
+  try {
+    const out = await write();
+    await ctx.audit.record({ ...base, outcome: 'ok', details: { ...details, articleId: out.id } });
+    return out;
+  } catch (err) {
+    const code = err instanceof AppError ? err.code : 'internal_error';
+    await ctx.audit.record({ ...base, outcome: 'failed', details: { ...details, code } });
+    throw err;
+  }
+}
+
+export const HELP_CENTER_TOOLS = [
+  defineMcpTool({
+    name: 'list_companies',
+    scope: 'read',
+    readOnly: true,
+    description: 'List the workspace companies, a page at a time.',
+    input: z.strictObject({ page: Page, per_page: PerPage }),
+    async run(ctx, i) {
+      const r = await ctx.client.listCompanies({ page: i.page ?? 1, perPage: i.per_page ?? 20, ...opts(ctx) });
+      return { total_count: r.totalCount, companies: r.items.map(companySummary), next_page: r.next };
+    },
+  }),
+  defineMcpTool({
+    name: 'get_company',
+    scope: 'read',
+    readOnly: true,
+    description: 'One company: plan, size, spend, user and session counts, custom attributes.',
+    input: z.strictObject({ id: IdArg.describe('Company id (Intercom id, not your company_id).') }),
+    async run(ctx, i) {
+      return companySummary(await ctx.client.getCompany(i.id, opts(ctx)));
+    },
+  }),
+  defineMcpTool({
+    name: 'list_articles',
+    scope: 'read',
+    readOnly: true,
+    description: 'List Help Center articles (titles, state, URL, a short excerpt), a page at a time.',
+    input: z.strictObject({ page: Page, per_page: PerPage }),
+    async run(ctx, i) {
+      const r = await ctx.client.listArticles({ page: i.page ?? 1, perPage: i.per_page ?? 20, ...opts(ctx) });
+      return { total_count: r.totalCount, articles: r.items.map((a) => articleSummary(a, false)), next_page: r.next };
+    },
+  }),
+  defineMcpTool({
+    name: 'search_articles',
+    scope: 'read',
+    readOnly: true,
+    description: 'Search Help Center articles by phrase.',
+    input: z.strictObject({
+      phrase: z.string().min(1).max(500),
+      state: z.enum(['published', 'draft', 'all']).optional().describe('Default published.'),
+    }),
+    async run(ctx, i) {
+      const found = await ctx.client.searchArticles({ phrase: i.phrase, state: i.state ?? 'published' }, opts(ctx));
+      return { articles: found.map((a) => articleSummary(a, false)) };
+    },
+  }),
+  defineMcpTool({
+    name: 'get_article',
+    scope: 'read',
+    readOnly: true,
+    description: 'One Help Center article with its body as text.',
+    input: z.strictObject({ id: IdArg.describe('Article id.') }),
+    async run(ctx, i) {
+      return articleSummary(await ctx.client.getArticle(i.id, opts(ctx)), true);
+    },
+  }),
+  defineMcpTool({
+    name: 'create_article',
+    scope: 'write',
+    readOnly: false,
+    description: 'Create a Help Center article (draft unless state is published). Audited to you.',
+    input: z.strictObject(ArticleFields),
+    async run(ctx, i) {
+      const input = {
+        title: i.title,
+        authorId: i.author_id,
+        ...(i.description !== undefined ? { description: i.description } : {}),
+        ...(i.body !== undefined ? { body: i.body } : {}),
+        state: i.state ?? 'draft',
+        ...(i.parent_id !== undefined ? { parentId: i.parent_id, parentType: 'collection' as const } : {}),
+      };
+      const a = await audited(ctx, 'create_article', { title: i.title, state: input.state }, () =>
+        ctx.client.createArticle(input, opts(ctx)),
+      );
+      return articleSummary(a, false);
+    },
+  }),
+  defineMcpTool({
+    name: 'update_article',
+    scope: 'write',
+    readOnly: false,
+    description: 'Update a Help Center article: only the fields given change. Audited to you.',
+    input: z
+      .strictObject({ id: IdArg.describe('Article id.'), ...z.object(ArticleFields).partial().shape })
+      .refine((v) => Object.keys(v).length > 1, 'give at least one field to change'),
+    async run(ctx, i) {
+      const input = {
+        ...(i.title !== undefined ? { title: i.title } : {}),
+        ...(i.description !== undefined ? { description: i.description } : {}),
+        ...(i.body !== undefined ? { body: i.body } : {}),
+        ...(i.author_id !== undefined ? { authorId: i.author_id } : {}),
+        ...(i.state !== undefined ? { state: i.state } : {}),
+        ...(i.parent_id !== undefined ? { parentId: i.parent_id, parentType: 'collection' as const } : {}),
+      };
+      const changed = Object.keys(input);
+      const a = await audited(ctx, 'update_article', { articleId: i.id, changed }, () =>
+        ctx.client.updateArticle(i.id, input, opts(ctx)),
+      );
+      return articleSummary(a, false);
+    },
+  }),
+];
