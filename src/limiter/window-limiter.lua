@@ -1,5 +1,6 @@
 -- The window limiter's operations: take, observe, drain. Runs after window-state.lua in the same script
--- (window-limiter.ts joins them), which defines op, now, W, early, late, FULL and the bucket helpers.
+-- (window-limiter.ts joins them), which defines op, now, W, early, late, FULL and the bucket helpers; the admit
+-- op (window-admit.lua) runs between them.
 
 if op == 'take' then
   local cost = tonumber(ARGV[7])
@@ -27,16 +28,8 @@ if op == 'take' then
     return budget * (a0 + (1 - a0) * x)
   end
 
-  -- First instant of window j at which the allowance covers `need` calls (nil if it never does).
   local function allowedAt(s, budget, j, need)
-    if need > budget then
-      return nil
-    end
-    local st = startOf(s, j)
-    if need <= budget * a0 then
-      return st
-    end
-    return st + early + ((need / budget - a0) / (1 - a0)) * pace
+    return pacedAt(s, budget, j, need, a0, pace)
   end
 
   local function fits(s, budget, t)

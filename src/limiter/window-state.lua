@@ -6,7 +6,8 @@
 --
 -- Bucket hash fields: ph = window phase (ms, learned from X-RateLimit-Reset), k = current window index,
 -- p/u/n = calls counted against windows k-1/k/k+1, d = drained until (ms), b = last window budget used by take,
--- c = calls already told to come back in a later window (the waitlist), ck = window c was last aged in.
+-- c = calls already told to come back in a later window (the waitlist), ck = window c was last aged in,
+-- qw/qi = the admission queue's tail: the next slot (window qw, place qi) no admitted job holds yet.
 -- Window j covers [j*W + ph, (j+1)*W + ph) on the limiter clock.
 --
 -- Why counts for three windows: a call taken near a boundary may land on Intercom's side of it (latency, clock
@@ -15,11 +16,11 @@
 -- sees can receive more than its budget as long as the real offset stays inside [-early, +late].
 --
 -- ARGV: 1 op, 2 now ms (negative: use Redis TIME), 3 window ms, 4 default phase ms, 5 early ms, 6 late ms, then
---   take:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction,
+--   take and admit:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction,
 --            13 pace fraction (share of the usable window over which the allowance grows)
 --   observe: 7 remaining, 8 reset ms, 9 default app budget, 10 default workspace budget, 11 apply app, 12 apply ws
 --   drain:   7 reset ms, 8 apply app, 9 apply ws
--- Returns take: {allowed 0|1, retryAfterMs, deniedBy 0 none|1 app|2 workspace|3 both}; observe/drain: {1}.
+-- Returns take and admit: {allowed 0|1, retryAfterMs, deniedBy 0 none|1 app|2 workspace|3 both}; observe/drain: {1}.
 
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -36,7 +37,7 @@ local late = tonumber(ARGV[6])
 local FULL = 1000000000
 
 local function load(key)
-  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'c', 'ck')
+  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'c', 'ck', 'qw', 'qi')
   return {
     key = key,
     ph = tonumber(v[1]) or defaultPhase,
@@ -48,6 +49,8 @@ local function load(key)
     b = tonumber(v[7]),
     c = tonumber(v[8]) or 0,
     ck = tonumber(v[9]),
+    qw = tonumber(v[10]),
+    qi = tonumber(v[11]) or 0,
   }
 end
 
@@ -56,8 +59,16 @@ local function save(s)
   if s.b then
     redis.call('HSET', s.key, 'b', s.b)
   end
-  -- Idle buckets disappear on their own; nothing older than k-1 or newer than the drain matters.
-  redis.call('PEXPIRE', s.key, math.ceil(math.max(s.d - now, 0) + 3 * W))
+  if s.qw then
+    redis.call('HSET', s.key, 'qw', s.qw, 'qi', s.qi)
+  end
+  -- Idle buckets disappear on their own; nothing older than k-1 or newer than the drain or the last admitted
+  -- job's window matters.
+  local keep = math.max(s.d - now, 0)
+  if s.qw then
+    keep = math.max(keep, (s.qw + 1) * W + s.ph - now)
+  end
+  redis.call('PEXPIRE', s.key, math.ceil(keep + 3 * W))
 end
 
 local function windowOf(s, t)
@@ -140,6 +151,19 @@ local function rephase(s, ph)
     c[r + 2] = sum
   end
   s.k, s.p, s.u, s.n = k, c[1], c[2], c[3]
+end
+
+-- First instant of window j at which a paced allowance covers `need` calls (nil if it never does): budget * a0
+-- at the window's start, growing linearly to the whole budget over `pace` ms after the early edge.
+local function pacedAt(s, budget, j, need, a0, pace)
+  if need > budget then
+    return nil
+  end
+  local st = startOf(s, j)
+  if need <= budget * a0 then
+    return st
+  end
+  return st + early + ((need / budget - a0) / (1 - a0)) * pace
 end
 
 -- Effective time for a bucket: never before its current window (see roll).
