@@ -6,8 +6,7 @@
 --
 -- Bucket hash fields: ph = window phase (ms, learned from X-RateLimit-Reset), k = current window index,
 -- p/u/n = calls counted against windows k-1/k/k+1, d = drained until (ms), b = last window budget used by take,
--- c = calls already told to come back in a later window (the waitlist), ck = window c was last aged in,
--- qw/qi = the admission queue's tail: the next slot (window qw, place qi) no admitted job holds yet.
+-- qw/qi = the queue's tail: the first slot (window qw, place qi) no admitted or waitlisted caller holds yet.
 -- Window j covers [j*W + ph, (j+1)*W + ph) on the limiter clock.
 --
 -- Why counts for three windows: a call taken near a boundary may land on Intercom's side of it (latency, clock
@@ -37,7 +36,7 @@ local late = tonumber(ARGV[6])
 local FULL = 1000000000
 
 local function load(key)
-  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'c', 'ck', 'qw', 'qi')
+  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'qw', 'qi')
   return {
     key = key,
     ph = tonumber(v[1]) or defaultPhase,
@@ -47,15 +46,13 @@ local function load(key)
     n = tonumber(v[5]) or 0,
     d = tonumber(v[6]) or 0,
     b = tonumber(v[7]),
-    c = tonumber(v[8]) or 0,
-    ck = tonumber(v[9]),
-    qw = tonumber(v[10]),
-    qi = tonumber(v[11]) or 0,
+    qw = tonumber(v[8]),
+    qi = tonumber(v[9]) or 0,
   }
 end
 
 local function save(s)
-  redis.call('HSET', s.key, 'ph', s.ph, 'k', s.k, 'p', s.p, 'u', s.u, 'n', s.n, 'd', s.d, 'c', s.c, 'ck', s.ck or s.k)
+  redis.call('HSET', s.key, 'ph', s.ph, 'k', s.k, 'p', s.p, 'u', s.u, 'n', s.n, 'd', s.d)
   if s.b then
     redis.call('HSET', s.key, 'b', s.b)
   end
@@ -164,6 +161,33 @@ local function pacedAt(s, budget, j, need, a0, pace)
     return st
   end
   return st + early + ((need / budget - a0) / (1 - a0)) * pace
+end
+
+-- The queue: every caller sent away (a job admitted for later, a take told to come back) holds one slot, a place
+-- in a window, handed out in order; it comes back when the paced allowance of its window reaches its place. So a
+-- backlog of ten windows costs each caller one wait, not ten retries at each boundary. Slots are a schedule, not
+-- a charge: the take at that instant still decides. Calls taken without a slot hold places too, so the tail never
+-- lags what a window has already served. Returns the instant the slot opens and moves the tail past it.
+local function nextSlot(s, budget, cost, a0, pace)
+  local qw, qi = s.qw, s.qi
+  if qw == nil or qw < s.k then
+    qw, qi = s.k, 0
+  end
+  if s.d > startOf(s, qw + 1) then
+    qw, qi = windowOf(s, s.d), 0
+  end
+  for _ = 1, 4 do
+    if qw <= s.k + 1 then
+      qi = math.max(qi, count(s, qw))
+    end
+    if qi + cost <= budget then
+      break
+    end
+    qw, qi = qw + 1, 0
+  end
+  s.qw, s.qi = qw, qi + cost
+  -- Never in the early edge, where a call also counts against the previous (full) window.
+  return math.max(pacedAt(s, budget, qw, qi + cost, a0, pace), startOf(s, qw) + early, s.d)
 end
 
 -- Effective time for a bucket: never before its current window (see roll).
