@@ -2,7 +2,7 @@
 // sized to Intercom's fixed 10-second windows (window-state.lua explains the edges). Fails closed: when Redis
 // cannot answer, take() rejects with LimiterUnavailableError and nothing is allowed.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LimiterUnavailableError } from './limiter-unavailable-error.js';
 import {
   DEFAULT_BURST_FRACTION,
@@ -33,7 +33,7 @@ export type { CallPriority } from './priority.js';
 export type { LimitKeys, LimitScope, WindowLimiter, RateLimitInfo, TakeOptions, TakeResult } from './types.js';
 
 export interface WindowLimiterDeps {
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   defaults?: Partial<Limits>;
   /** Fraction of Intercom's window kept unused; default 0.02. */

@@ -1,6 +1,6 @@
 // Enqueues conversation work. The receiver awaits this before answering 2xx, so Redis has the job first.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ConversationEventJob, JOB, conversationJobOptions, jobIdFor, type JobPolicy } from './jobs.js';
 import { createRedisClock, type RedisClock } from './redis-clock.js';
 
@@ -20,7 +20,7 @@ const DEDUPE_TTL_S = 86_400;
 
 export function createConversationProducer(d: {
   queue: Queue;
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   policy: JobPolicy;
   clock?: RedisClock;
