@@ -1,7 +1,8 @@
 // npm run bench:limiter [-- --seconds 60]: several worker processes and many tenants against the Intercom
-// sandbox (fixed 10-second windows, real 429s), through the real client, limiter and runJob. Prints the share
-// of each window's budget used, 429s, Jain's fairness across equal tenants, and small tenants' p95 delay while
-// one tenant floods. Figures are recorded by hand in BENCHMARKS.md ("Limiter").
+// sandbox (fixed 10-second windows, real 429s), through the real client, limiter and runJob. Runs the same load
+// twice in one invocation: `baseline` queues every job at once (take, fail, delay, retry), `admitted` asks the
+// limiter's admission first and queues a saturated tenant's job for its place (ARCHITECTURE: Fair scheduling).
+// Prints each figure with its goal and verdict; recorded by hand in BENCHMARKS.md ("Limiter").
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -10,9 +11,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEFAULT_BURST_FRACTION, DEFAULT_PACE_FRACTION, windowBudget } from '../src/limiter/window-limiter.js';
+import {
+  DEFAULT_BURST_FRACTION,
+  DEFAULT_PACE_FRACTION,
+  createWindowLimiter,
+  windowBudget,
+} from '../src/limiter/window-limiter.js';
+import { DEFERRED_JOB_PRIORITY, createAdmission, type Admission } from '../src/limiter/admission.js';
 import { createIntercomSandbox } from '@deskpilot/intercom-sandbox';
 import { budgetShare, jainIndex, percentile } from './limiter-metrics.js';
+import { printComparison, type Mode, type RunFigures } from './limiter-report.js';
 import { WorkerMessage, type BenchJob, type ParentMessage, type WorkerConfig } from './limiter-protocol.js';
 
 const W = 10_000;
@@ -33,6 +41,7 @@ const { values: argv } = parseArgs({
     'flood-rate': { type: 'string', default: '1' },
     burst: { type: 'string', default: String(DEFAULT_BURST_FRACTION) },
     pace: { type: 'string', default: String(DEFAULT_PACE_FRACTION) },
+    modes: { type: 'string', default: 'baseline,admitted' },
   },
 });
 const num = (k: keyof typeof argv): number => {
@@ -55,6 +64,10 @@ const opt = {
   floodRate: num('flood-rate'),
   burst: num('burst'),
   pace: num('pace'),
+  modes: (argv.modes ?? '').split(',').map((m) => {
+    if (m !== 'baseline' && m !== 'admitted') throw new Error('--modes takes baseline and/or admitted');
+    return m satisfies Mode;
+  }),
 };
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const APP_ID = 'bench_app';
@@ -95,10 +108,23 @@ async function stopWorker(child: ChildProcess): Promise<void> {
   await stopped;
 }
 
-async function main(): Promise<void> {
+async function runMode(mode: Mode): Promise<RunFigures> {
   const prefix = `bench_${randomBytes(4).toString('hex')}`;
   const queueName = 'limiter-bench';
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // The receiver's side of admission: the same limiter settings as the workers'.
+  const limiter = createWindowLimiter({
+    redis,
+    prefix,
+    defaults: opt.limits,
+    burstFraction: opt.burst,
+    paceFraction: opt.pace,
+  });
+  const admission = createAdmission({ limiter });
+  const admit = async (t: Tenant): Promise<Admission> =>
+    mode === 'baseline'
+      ? { delayMs: 0, deferred: false }
+      : admission.admit({ appId: APP_ID, workspaceId: t.ws }, t.priority);
   const sandbox = await createIntercomSandbox({ limits: opt.limits, seed: false });
   const wsWindow = Math.floor(opt.limits.workspacePerMinute / 6);
   const ourBudget = windowBudget(opt.limits.workspacePerMinute, 0.02);
@@ -176,16 +202,10 @@ async function main(): Promise<void> {
   sandbox.reset();
   while (Date.now() < toMs + graceMs) {
     const now = Date.now();
-    const jobs: {
-      name: string;
-      data: BenchJob;
-      opts: { jobId?: string; removeOnComplete: true; removeOnFail: true; attempts: number };
-    }[] = [];
+    const arrivals: { t: Tenant; jobId?: string }[] = [];
     for (const t of tenants) {
-      const data: BenchJob = { ws: t.ws, kind: t.kind, priority: t.priority };
       const small = t.kind === 'small';
-      const opts = { removeOnComplete: true as const, removeOnFail: true as const, attempts: 3 };
-      for (; t.backlog > 0; t.backlog--, t.enqueued++) jobs.push({ name: 'call', data, opts });
+      for (; t.backlog > 0; t.backlog--, t.enqueued++) arrivals.push({ t });
       if (t.nextArrivalMs === 0) t.nextArrivalMs = now;
       // Poisson arrivals. Small tenants stop at the end of the measured period (the grace period only lets them
       // finish); the others keep flooding until the very end.
@@ -194,11 +214,32 @@ async function main(): Promise<void> {
         if (small) {
           const jobId = `s_${++smallSeq}`;
           smallEnqueued.set(jobId, now);
-          jobs.push({ name: 'call', data, opts: { ...opts, jobId } });
-        } else jobs.push({ name: 'call', data, opts });
+          arrivals.push({ t, jobId });
+        } else arrivals.push({ t });
         t.nextArrivalMs += (-Math.log(1 - Math.random()) / t.ratePerSec) * 1000;
       }
     }
+    // Admission in arrival order, as the receiver would ask it (one script call per job).
+    // Admission as receivers ask it, one script call per job, concurrently (ioredis pipelines them); the delay
+    // is counted from the answer, so time spent queueing the batch is not added to it.
+    const admitted = await Promise.all(
+      arrivals.map(async (a) => {
+        const r = await admit(a.t);
+        return { ...r, startAtMs: Date.now() + r.delayMs };
+      }),
+    );
+    const jobs = arrivals.map(({ t, jobId }, i) => ({
+      name: 'call',
+      data: { ws: t.ws, kind: t.kind, priority: t.priority } satisfies BenchJob,
+      opts: {
+        removeOnComplete: true,
+        removeOnFail: true,
+        attempts: 3,
+        delay: Math.max(0, (admitted[i]?.startAtMs ?? 0) - Date.now()),
+        ...(admitted[i]?.deferred ? { priority: DEFERRED_JOB_PRIORITY } : {}),
+        ...(jobId ? { jobId } : {}),
+      },
+    }));
     if (jobs.length > 0) await queue.addBulk(jobs);
     await delay(50);
   }
@@ -234,8 +275,10 @@ async function main(): Promise<void> {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   const ms = (x: number): string => (Number.isFinite(x) ? `${Math.round(x)} ms` : 'unfinished');
   const cpu = cpus();
+  const accepted = tenants.reduce((a, t) => a + t.done, 0);
   console.log(
     [
+      `--- mode ${mode}: ${mode === 'baseline' ? 'every job queued at once' : 'jobs queued for their admitted place'}`,
       `limiter bench: ${opt.workers} worker processes x ${opt.concurrency} slots, ${cpu.length} CPUs (${cpu[0]?.model ?? '?'})`,
       `tenants: ${opt.equal} equal (backlog ${equalBacklog}, then ${equalRate.toFixed(1)} calls/s), 1 flood (backlog ${Math.ceil(opt.floodFactor * equalBacklog)}, then ${(opt.floodRate * equalRate).toFixed(1)} calls/s), ${opt.small} small (${opt.smallRate}/s each, reply priority); equal and flood use action priority`,
       `sandbox limits: ${opt.limits.workspacePerMinute}/min per workspace (${wsWindow} per window), ${opt.limits.appPerMinute}/min per app; limiter budget ${ourBudget}/window (2% margin), burst ${opt.burst}, pace ${opt.pace}, max in-run wait ${opt.maxWaitMs} ms`,
@@ -247,7 +290,7 @@ async function main(): Promise<void> {
       `Jain's fairness, equal tenants: ${jainIndex(eqShare.perTenant).toFixed(4)} (calls: min ${Math.min(...eqShare.perTenant)}, max ${Math.max(...eqShare.perTenant)})`,
       `small tenants' delay while flooding: p50 ${ms(percentile(delays, 50))}, p95 ${ms(percentile(delays, 95))}, p99 ${ms(percentile(delays, 99))}, max ${ms(percentile(delays, 100))} over ${delays.length} jobs (${unfinished} unfinished)`,
       `small tenants' p95 by arrival time in the window: ${byPhase.map((xs, i) => `${i * 2}-${i * 2 + 2} s ${ms(percentile(xs, 95))}`).join(', ')}`,
-      `job attempts: ${totals.attempts} (${((totals.attempts / wallMs) * 1000).toFixed(0)}/s), moved to delayed: ${totals.delayedMoves}, other job errors: ${totals.errors} ${JSON.stringify(errorKinds)}`,
+      `job attempts: ${totals.attempts} (${((totals.attempts / wallMs) * 1000).toFixed(0)}/s) for ${accepted} accepted calls, moved to delayed: ${totals.delayedMoves}, other job errors: ${totals.errors} ${JSON.stringify(errorKinds)}`,
       `CPU: workers ${(totals.workerCpuMs / 1000).toFixed(1)} s (${(totals.workerCpuMs / Math.max(1, totals.attempts)).toFixed(2)} ms per attempt), bench+sandbox process ${((parentUsed.user + parentUsed.system) / 1e6).toFixed(1)} s, Redis ${redisCpuS.toFixed(1)} s (shared server), over ${(wallMs / 1000).toFixed(0)} s wall; 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after (other work on the machine included)`,
     ].join('\n'),
   );
@@ -263,6 +306,15 @@ async function main(): Promise<void> {
   } while (cursor !== '0');
   await redis.quit();
   await sandbox.close();
+  return {
+    budgetUsed: eqShare.mean,
+    measured429,
+    jain: jainIndex(eqShare.perTenant),
+    smallP95Ms: percentile(delays, 95),
+    attemptsPerCall: totals.attempts / Math.max(1, accepted),
+  };
 }
 
-await main();
+const results = new Map<Mode, RunFigures>();
+for (const mode of opt.modes) results.set(mode, await runMode(mode));
+printComparison(results);

@@ -15,7 +15,13 @@ const vaultKey = z
   );
 
 // ioredis would treat `notaurl` as a host name and `http://...` as a Redis server, then retry it forever.
-const redisUrl = z.string().refine((v) => /^rediss?:$/.test(urlProtocol(v)), 'must be a redis:// or rediss:// URL');
+// A cluster is `redis+cluster://host:port,host:port` (rediss+cluster for TLS): several hosts, so not a WHATWG URL.
+const redisUrl = z
+  .string()
+  .refine(
+    (v) => /^rediss?:$/.test(urlProtocol(v)) || /^rediss?\+cluster:\/\/[^/?#]+\/?$/.test(v),
+    'must be a redis://, rediss:// or redis+cluster://host:port,host:port URL',
+  );
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:$/.test(urlProtocol(v)), 'must be a postgres:// or postgresql:// URL');

@@ -2,7 +2,7 @@
 // `buildReceiver` (serve), `buildWorker` (work) and `buildDeps` (all, the CLI tools and tests). Each root builds
 // every object it uses once and nothing it does not use; close() releases it all in reverse order.
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createWriteGate } from './agent/gate.js';
 import { createActionLedger } from './agent/ledger.js';
@@ -20,7 +20,7 @@ import { ConfigError } from './errors.js';
 import { createIntercomPools, type IntercomPools } from './intercom/client.js';
 import { createWindowLimiter, type WindowLimiter } from './limiter/window-limiter.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createProducerRedis, createWorkerRedis, probeRedis } from './queue/connections.js';
+import { createProducerRedis, createWorkerRedis, probeRedis, queuePrefix } from './queue/connections.js';
 import { createDeadLetters, type DeadLetters } from './queue/dead-letters.js';
 import { QUEUES } from './queue/jobs.js';
 import { createConversationProducer, type ConversationProducer } from './queue/producer.js';
@@ -38,9 +38,9 @@ export interface CoreDeps {
   db: Db;
   metrics: Metrics;
   /** Blocking-safe connection for workers, schedulers and the limiter. */
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Fail-fast connection for the enqueue path (answers 503 instead of hanging). */
-  producerRedis: Redis;
+  producerRedis: Redis | Cluster;
   conversationQueue: Queue;
   /** Sweep and gap-recovery jobs and their schedulers. */
   sweepQueue: Queue;
@@ -109,10 +109,11 @@ async function openCore(config: Config, logger: Logger, opts: BuildOptions, clos
     () => producerRedis.disconnect(),
   );
   const prefix = config.DESKPILOT_PREFIX;
-  const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, prefix });
-  const sweepQueue = new Queue(QUEUES.sweeps, { connection: redis, prefix });
-  const maintenanceQueue = new Queue(QUEUES.maintenance, { connection: redis, prefix });
-  const retentionQueue = new Queue(QUEUES.retention, { connection: redis, prefix });
+  const bull = { prefix: queuePrefix(prefix, redis) };
+  const conversationQueue = new Queue(QUEUES.conversations, { connection: producerRedis, ...bull });
+  const sweepQueue = new Queue(QUEUES.sweeps, { connection: redis, ...bull });
+  const maintenanceQueue = new Queue(QUEUES.maintenance, { connection: redis, ...bull });
+  const retentionQueue = new Queue(QUEUES.retention, { connection: redis, ...bull });
   // Every queue is listed, so failures of the probe and retention show in the DLQ tools, the queue UI and the
   // depth metrics of every role, not only in the process that runs them.
   const queues = [conversationQueue, sweepQueue, maintenanceQueue, retentionQueue];

@@ -6,6 +6,7 @@ import { startConnectionProbe } from '../src/jobs/probe-connections.js';
 import { SHADOW_SCORING_QUEUE, startShadowScoring } from '../src/jobs/score-shadow-job.js';
 import { createScoreStore } from '../src/scoring/score-store.js';
 import { runWorkerEntry, type StartedWorker } from '../src/cli/worker-entry.js';
+import { queuePrefix } from '../src/queue/connections.js';
 
 export async function startMaintenance(deps: WorkerDeps): Promise<StartedWorker> {
   const prefix = deps.config.DESKPILOT_PREFIX;
@@ -26,7 +27,10 @@ export async function startMaintenance(deps: WorkerDeps): Promise<StartedWorker>
     vault: deps.vault,
     logger: deps.logger,
   });
-  const scoringQueue = new Queue(SHADOW_SCORING_QUEUE, { connection: deps.redis, prefix });
+  const scoringQueue = new Queue(SHADOW_SCORING_QUEUE, {
+    connection: deps.redis,
+    prefix: queuePrefix(prefix, deps.redis),
+  });
   const scoring = await startShadowScoring({
     redis: deps.redis,
     prefix,

@@ -3,7 +3,7 @@
 // answered 401 and enqueue nothing; after the run every forged notification id is looked up in the queue.
 import { randomBytes } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { signIntercomBody } from '../../src/intercom/signature.js';
 import { jobIdFor } from '../../src/queue/jobs.js';
 import type { IntercomSandbox } from '@deskpilot/intercom-sandbox';
@@ -101,7 +101,7 @@ export async function sendForgedFlood(o: ForgedOptions): Promise<ForgedTally> {
 }
 
 /** Forged notification ids that reached the queue (a job) or the receiver's dedupe marker: both must be none. */
-export async function forgedThatGotIn(queue: Queue, redis: Redis, prefix: string, t: ForgedTally): Promise<string[]> {
+export async function forgedThatGotIn(queue: Queue, redis: Redis | Cluster, prefix: string, t: ForgedTally): Promise<string[]> {
   const got: string[] = [];
   for (const f of t.forged) {
     const jobId = jobIdFor('evt', `${f.tenantId}_${f.notificationId}`);

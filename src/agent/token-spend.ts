@@ -1,6 +1,6 @@
 // Per-tenant model tokens per UTC day, in Redis so every worker sees the same total. The daily cap parks a
 // tenant's work until the next day (a delayed job, like the rate limiter), never fails it.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface TokenSpend {
   usedToday(tenantId: string): Promise<number>;
@@ -11,7 +11,7 @@ export interface TokenSpend {
 
 const DAY_MS = 86_400_000;
 
-export function createTokenSpend(d: { redis: Redis; prefix: string; now?: () => number }): TokenSpend {
+export function createTokenSpend(d: { redis: Redis | Cluster; prefix: string; now?: () => number }): TokenSpend {
   const now = d.now ?? Date.now;
   const key = (tenantId: string) => `${d.prefix}:spend:${tenantId}:${new Date(now()).toISOString().slice(0, 10)}`;
   return {

@@ -2,7 +2,7 @@
 // single-use `state` bound to the tenant; /callback checks it, has the vault exchange the code and connect the
 // workspace (GET /me, workspace must match), then replays the tenant's parked jobs. No token or code is logged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ReceiverDeps } from '../deps.js';
@@ -23,7 +23,7 @@ export interface OAuthRouteDeps {
   publicUrl?: string | undefined;
   signer: OAuthStateSigner;
   /** Fail-fast connection: the single-use check denies (503) rather than hangs when Redis is down. */
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   tenants: TenantStore;
   connect: ConnectAndResumeDeps;

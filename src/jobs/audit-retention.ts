@@ -2,16 +2,17 @@
 // several workers never prune concurrently and a restart does not skip a day).
 import type { Queue } from 'bullmq';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AuditLog, AuditPruneResult } from '../audit/audit-log.js';
 import { QUEUES } from '../queue/jobs.js';
 import { runJob } from './run-job.js';
+import { bullConnection, queuePrefix } from '../queue/connections.js';
 
 const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   audit: AuditLog;
   retentionDays: number;
@@ -41,7 +42,7 @@ export async function startAuditRetention(d: RetentionDeps & { queue: Queue }): 
         for (const r of refused) log.error(r, 'audit chain does not verify; its rows were not pruned');
         return { removed, refused: refused.length };
       }),
-    { connection: { ...d.redis.options }, prefix: d.prefix, concurrency: 1 },
+    { connection: bullConnection(d.redis), prefix: queuePrefix(d.prefix, d.redis), concurrency: 1 },
   );
   worker.on('error', (err) => log.error({ err }, 'retention worker connection error'));
   return {

@@ -1,7 +1,7 @@
 // One run at a time per conversation. The owner is one processing attempt (job id + BullMQ lock token), so a
 // stalled job picked up by a second worker cannot run beside the first; the lock is short and renewed while the
 // run is alive, so after a crash the retry waits at most one TTL.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 const ACQUIRE = `
 local cur = redis.call('GET', KEYS[1])
@@ -30,7 +30,11 @@ export interface ConversationLock {
   markSeen(tenantId: string, conversationId: string, atMs: number): Promise<void>;
 }
 
-export function createConversationLock(d: { redis: Redis; prefix: string; ttlMs?: number }): ConversationLock {
+export function createConversationLock(d: {
+  redis: Redis | Cluster;
+  prefix: string;
+  ttlMs?: number;
+}): ConversationLock {
   const ttl = d.ttlMs ?? 30_000;
   const lockKey = (t: string, c: string) => `${d.prefix}:conv:lock:${t}:${c}`;
   const seenKey = (t: string, c: string) => `${d.prefix}:conv:seen:${t}:${c}`;

@@ -7,6 +7,7 @@ import { createRedisClock } from '../queue/redis-clock.js';
 import { createConversationLock } from './conversation-lock.js';
 import { createConversationProcessor } from './handle-conversation-event.js';
 import { failureReasonCode } from '../queue/dead-letters.js';
+import { bullConnection, queuePrefix } from '../queue/connections.js';
 
 export interface ConversationWorkerOptions {
   concurrency?: number;
@@ -47,8 +48,8 @@ export function startConversationWorker(deps: WorkerDeps, opts: ConversationWork
   const worker = new Worker(QUEUES.conversations, processor, {
     // Options, not a client: BullMQ then owns the connection and closes it with the worker (a passed-in client
     // is treated as shared and left open, which kept processes alive after shutdown).
-    connection: { ...deps.redis.options },
-    prefix: deps.config.DESKPILOT_PREFIX,
+    connection: bullConnection(deps.redis),
+    prefix: queuePrefix(deps.config.DESKPILOT_PREFIX, deps.redis),
     concurrency: opts.concurrency ?? deps.config.WORKER_CONCURRENCY,
     // Long model calls must not look stalled; the lock is renewed every lockDuration / 2.
     lockDuration: 60_000,

@@ -3,13 +3,14 @@
 // connection through the vault's client hook (Postgres, broadcast, audit), exactly as a 401 in a run does.
 import type { Queue } from 'bullmq';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CredentialRevokedError, RateLimitedError, TenantDisconnectedError } from '../errors.js';
 import { QUEUES } from '../queue/jobs.js';
 import type { ConnectionStore } from '../vault/connection-store.js';
 import type { Vault } from '../vault/vault.js';
 import { runJob } from './run-job.js';
+import { bullConnection, queuePrefix } from '../queue/connections.js';
 
 export const PROBE_JOB = 'connections.probe';
 
@@ -72,7 +73,7 @@ export async function probeConnections(d: ProbeDeps): Promise<ProbeReport> {
 const errMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function startConnectionProbe(
-  d: ProbeDeps & { redis: Redis; prefix: string; intervalMs: number; queue: Queue },
+  d: ProbeDeps & { redis: Redis | Cluster; prefix: string; intervalMs: number; queue: Queue },
 ): Promise<{ close(): Promise<void> }> {
   await d.queue.upsertJobScheduler(
     PROBE_JOB,
@@ -90,7 +91,7 @@ export async function startConnectionProbe(
         return report;
       });
     },
-    { connection: { ...d.redis.options }, prefix: d.prefix, concurrency: 1 },
+    { connection: bullConnection(d.redis), prefix: queuePrefix(d.prefix, d.redis), concurrency: 1 },
   );
   worker.on('error', (err) => log.error({ err }, 'probe worker connection error'));
   return {

@@ -3,7 +3,7 @@
 // what humans did. Reads Intercom only, at background priority.
 import type { Queue } from 'bullmq';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CredentialRevokedError, RateLimitedError, TenantDisconnectedError } from '../errors.js';
 import type { ScoreStore } from '../scoring/score-store.js';
@@ -11,6 +11,7 @@ import { scoreShadowConversations } from '../scoring/score-shadow.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import { runJob } from './run-job.js';
+import { bullConnection, queuePrefix } from '../queue/connections.js';
 
 export const SHADOW_SCORING_QUEUE = 'shadow-scoring';
 export const SHADOW_SCORING_JOB = 'scores.shadow';
@@ -49,7 +50,7 @@ export async function scoreAllTenants(d: ShadowScoringDeps): Promise<{ scored: n
 }
 
 export async function startShadowScoring(
-  d: ShadowScoringDeps & { redis: Redis; prefix: string; intervalMs: number; queue: Queue },
+  d: ShadowScoringDeps & { redis: Redis | Cluster; prefix: string; intervalMs: number; queue: Queue },
 ): Promise<{ close(): Promise<void> }> {
   await d.queue.upsertJobScheduler(
     SHADOW_SCORING_JOB,
@@ -63,7 +64,7 @@ export async function startShadowScoring(
       if (job.name !== SHADOW_SCORING_JOB) throw new Error(`unknown shadow scoring job ${job.name}`);
       return runJob(job, token, log.child({ jobId: job.id }), () => scoreAllTenants(d));
     },
-    { connection: { ...d.redis.options }, prefix: d.prefix, concurrency: 1 },
+    { connection: bullConnection(d.redis), prefix: queuePrefix(d.prefix, d.redis), concurrency: 1 },
   );
   worker.on('error', (err) => log.error({ err }, 'shadow scoring worker connection error'));
   return {

@@ -1,13 +1,13 @@
 // Runs a Lua script by SHA and falls back to sending its source once when Redis has not cached it (NOSCRIPT),
 // which is what ioredis defineCommand does, without adding untyped methods to a shared client.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface LuaScript {
   run(keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
-export function createLuaScript(redis: Redis, source: string): LuaScript {
+export function createLuaScript(redis: Redis | Cluster, source: string): LuaScript {
   const sha = createHash('sha1').update(source).digest('hex');
   return {
     async run(keys, args) {

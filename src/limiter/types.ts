@@ -31,6 +31,11 @@ export interface RateLimitInfo {
 export interface WindowLimiter {
   /** Atomically take `cost` tokens from both the app and the workspace bucket, or neither. */
   take(keys: LimitKeys, opts?: TakeOptions): Promise<TakeResult>;
+  /**
+   * When may a new job start so that its first call finds budget? Gives the job the tenant's next free place
+   * (ok: start now; otherwise start in retryAfterMs) without charging tokens; replies are always admitted.
+   */
+  admit(keys: LimitKeys, opts?: TakeOptions): Promise<TakeResult>;
   /** Header feedback after each Intercom response: if Intercom says fewer remain than we think, believe Intercom. */
   observe(keys: LimitKeys, info: RateLimitInfo): Promise<void>;
   /** On a 429: no more tokens for these keys (both buckets unless told) until resetAtMs. */

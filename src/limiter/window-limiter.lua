@@ -1,5 +1,6 @@
 -- The window limiter's operations: take, observe, drain. Runs after window-state.lua in the same script
--- (window-limiter.ts joins them), which defines op, now, W, early, late, FULL and the bucket helpers.
+-- (window-limiter.ts joins them), which defines op, now, W, early, late, FULL and the bucket helpers; the admit
+-- op (window-admit.lua) runs between them.
 
 if op == 'take' then
   local cost = tonumber(ARGV[7])
@@ -27,16 +28,8 @@ if op == 'take' then
     return budget * (a0 + (1 - a0) * x)
   end
 
-  -- First instant of window j at which the allowance covers `need` calls (nil if it never does).
   local function allowedAt(s, budget, j, need)
-    if need > budget then
-      return nil
-    end
-    local st = startOf(s, j)
-    if need <= budget * a0 then
-      return st
-    end
-    return st + early + ((need / budget - a0) / (1 - a0)) * pace
+    return pacedAt(s, budget, j, need, a0, pace)
   end
 
   local function fits(s, budget, t)
@@ -96,11 +89,8 @@ if op == 'take' then
 
   local waitlist = ARGV[11] == '1'
   local buckets = { load(KEYS[1]), load(KEYS[2]) }
-  for i, s in ipairs(buckets) do
+  for _, s in ipairs(buckets) do
     roll(s, now)
-    -- Each window that opened served up to a budget's worth of the callers we had sent to wait for it.
-    s.c = math.max(0, s.c - (s.k - (s.ck or s.k)) * budgets[i])
-    s.ck = s.k
   end
   local okApp = fits(buckets[1], budgets[1], clampTime(buckets[1], now))
   local okWs = fits(buckets[2], budgets[2], clampTime(buckets[2], now))
@@ -133,24 +123,14 @@ if op == 'take' then
   if at == nil then
     return { 0, 3 * W, deniedBy }
   end
-  -- Waitlist: when a bucket is out for this window, the n-th caller sent away is told to come back in window
-  -- floor(n / budget) after the first that can serve it, at the instant its place in that window's allowance
-  -- opens, instead of every caller retrying at the same boundary. A backlog of ten windows then costs one retry
-  -- per call, not ten. It is advice, not a reservation: a caller that comes back and loses simply queues again.
-  -- Replies skip it (they must not queue behind sweeps).
+  -- Waitlist: a caller sent away takes the next slot of each bucket's queue (nextSlot), behind every job
+  -- admitted or sent away before it, instead of every caller retrying at the same boundary. Replies skip it
+  -- (they must not queue behind sweeps).
   if waitlist then
-    local back = at
     for i, s in ipairs(buckets) do
-      if windowOf(s, at) > s.k then
-        local b = budgets[i]
-        local place = s.c % b
-        local j = windowOf(s, at) + math.floor(s.c / b)
-        s.c = s.c + cost
-        back = math.max(back, math.max(allowedAt(s, b, j, place + cost) or startOf(s, j), startOf(s, j) + early))
-        save(s)
-      end
+      at = math.max(at, nextSlot(s, budgets[i], cost, a0, pace))
+      save(s)
     end
-    at = back
   end
   return { 0, math.max(1, math.ceil(at - now)), deniedBy }
 end
@@ -164,20 +144,35 @@ else
   return redis.error_reply('unknown limiter op ' .. tostring(op))
 end
 
+local buckets = {}
 for i, key in ipairs(KEYS) do
   if applies[i] then
-    local s = load(key)
+    buckets[i] = load(key)
+  end
+end
+-- Intercom's remaining is of its tighter budget, so what it tells us is how many calls it saw: the tighter
+-- budget less the remaining. Those same calls are in both buckets; the looser budget less the remaining would
+-- count calls nobody made, and its allowance would then pace the tenant below its real budget.
+local seenBudget = FULL
+if op == 'observe' then
+  for i, s in pairs(buckets) do
+    seenBudget = math.min(seenBudget, s.b or tonumber(ARGV[8 + i]))
+  end
+end
+
+for i, key in ipairs(KEYS) do
+  if applies[i] then
+    local s = buckets[i]
     roll(s, now)
     if op == 'observe' then
       local remaining, resetAt = tonumber(ARGV[7]), tonumber(ARGV[8])
       -- Intercom's reset is the end of its current window: that fixes the phase of every boundary.
       rephase(s, resetAt % W)
       roll(s, now)
-      local budget = s.b or tonumber(ARGV[8 + i])
       local j = windowOf(s, resetAt - 1)
       -- Believe Intercom only when it says fewer remain than we think; never hand budget back.
       if j >= s.k - 1 and j <= s.k + 1 then
-        setCount(s, j, math.max(count(s, j), budget - remaining))
+        setCount(s, j, math.max(count(s, j), seenBudget - remaining))
       end
     else
       local resetAt = tonumber(ARGV[7])

@@ -2,7 +2,7 @@
 // sized to Intercom's fixed 10-second windows (window-state.lua explains the edges). Fails closed: when Redis
 // cannot answer, take() rejects with LimiterUnavailableError and nothing is allowed.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LimiterUnavailableError } from './limiter-unavailable-error.js';
 import {
   DEFAULT_BURST_FRACTION,
@@ -16,7 +16,7 @@ import {
 } from './limits.js';
 import { createLuaScript } from './lua-script.js';
 import type { CallPriority } from './priority.js';
-import type { LimitKeys, LimitScope, WindowLimiter, TakeResult } from './types.js';
+import type { LimitKeys, LimitScope, TakeOptions, TakeResult, WindowLimiter } from './types.js';
 
 export { acquire, type AcquireOptions } from './acquire.js';
 export { LimiterUnavailableError } from './limiter-unavailable-error.js';
@@ -33,7 +33,7 @@ export type { CallPriority } from './priority.js';
 export type { LimitKeys, LimitScope, WindowLimiter, RateLimitInfo, TakeOptions, TakeResult } from './types.js';
 
 export interface WindowLimiterDeps {
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   defaults?: Partial<Limits>;
   /** Fraction of Intercom's window kept unused; default 0.02. */
@@ -63,8 +63,8 @@ export interface WindowLimiterDeps {
   appScope?: 'installation' | 'global';
 }
 
-// One script in two files: the window state and helpers, then the operations that use them.
-const LUA = ['window-state.lua', 'window-limiter.lua'];
+// One script in three files: the window state and helpers, then the operations that use them.
+const LUA = ['window-state.lua', 'window-admit.lua', 'window-limiter.lua'];
 const luaSource = () => LUA.map((f) => readFileSync(new URL(`./${f}`, import.meta.url), 'utf8')).join('\n');
 
 /** Defaults applied and checked once, so a misconfigured limiter fails at boot rather than on a call. */
@@ -98,10 +98,13 @@ export function createWindowLimiter(d: WindowLimiterDeps): WindowLimiter {
   const { limits, margin, reserves, earlyMs, lateMs, timeoutMs, burstFraction, paceFraction } = settingsFrom(d);
 
   const globalApp = d.appScope === 'global';
-  const keyOf = (k: LimitKeys): [string, string] => [
-    globalApp ? `${d.prefix}:limiter:app:${k.appId}` : `${d.prefix}:limiter:app:${k.appId}:${k.workspaceId}`,
-    `${d.prefix}:limiter:ws:${k.workspaceId}`,
-  ];
+  // One script touches both buckets, so on Redis Cluster they must share a hash slot (ARCHITECTURE: Redis
+  // Cluster). Per installation, the tag is the workspace: tenants spread over the cluster. A global app bucket is
+  // shared by all its workspaces, so the tag must be the app: every call of that app lands on one slot.
+  const keyOf = (k: LimitKeys): [string, string] =>
+    globalApp
+      ? [`${d.prefix}:limiter:{app:${k.appId}}`, `${d.prefix}:limiter:{app:${k.appId}}:ws:${k.workspaceId}`]
+      : [`${d.prefix}:limiter:{ws:${k.workspaceId}}:app:${k.appId}`, `${d.prefix}:limiter:{ws:${k.workspaceId}}`];
   // Intercom reports the tighter of the two budgets. Believing it for both buckets is safe when both belong to
   // one tenant; a shared app bucket lowered to one workspace's remainder would stall every other tenant.
   const observeScope: LimitScope = globalApp ? 'workspace' : 'both';
@@ -119,6 +122,18 @@ export function createWindowLimiter(d: WindowLimiterDeps): WindowLimiter {
   ];
   const applies = (scope: LimitScope): [number, number] => [scope === 'workspace' ? 0 : 1, scope === 'app' ? 0 : 1];
 
+  function takeArgs(opts: TakeOptions): number[] {
+    const cost = opts.cost ?? 1;
+    const [appBudget, wsBudget] = budgets({ ...limits, ...opts.limits });
+    if (!Number.isInteger(cost) || cost < 1 || cost > Math.min(appBudget, wsBudget)) {
+      throw new RangeError(`cost must be an integer between 1 and the window budget, got ${cost}`);
+    }
+    const priority = opts.priority ?? 'action';
+    // Replies are neither paced nor queued: they are what a customer is waiting for.
+    const [waitlist, burst] = priority === 'reply' ? [0, 1] : [1, burstFraction];
+    return [cost, appBudget, wsBudget, reserves[priority], waitlist, burst, paceFraction];
+  }
+
   async function run(keys: LimitKeys, args: (string | number)[]): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -135,16 +150,16 @@ export function createWindowLimiter(d: WindowLimiterDeps): WindowLimiter {
 
   return {
     async take(keys, opts = {}) {
-      const cost = opts.cost ?? 1;
-      const [appBudget, wsBudget] = budgets({ ...limits, ...opts.limits });
-      if (!Number.isInteger(cost) || cost < 1 || cost > Math.min(appBudget, wsBudget)) {
-        throw new RangeError(`cost must be an integer between 1 and the window budget, got ${cost}`);
-      }
-      const priority = opts.priority ?? 'action';
-      // Replies are neither paced nor queued: they are what a customer is waiting for.
-      const [waitlist, burst] = priority === 'reply' ? [0, 1] : [1, burstFraction];
-      const args = [cost, appBudget, wsBudget, reserves[priority], waitlist, burst, paceFraction];
-      return parseTake(await run(keys, [...head('take'), ...args]));
+      return parseTake(await run(keys, [...head('take'), ...takeArgs(opts)]));
+    },
+    async admit(keys, opts = {}) {
+      // A reply never waits behind its own tenant's backlog: its calls take from the reply reserve.
+      if ((opts.priority ?? 'action') === 'reply') return { ok: true };
+      // No burst for admitted jobs: spread evenly over the paced part of the window, they never all start at its
+      // first instant (a burst of every saturated tenant at once is what a quiet tenant's reply queues behind).
+      const args = takeArgs(opts);
+      args[5] = 0;
+      return parseTake(await run(keys, [...head('admit'), ...args]));
     },
     async observe(keys, info) {
       // A response without usable headers teaches nothing; it must not move the window.

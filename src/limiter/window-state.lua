@@ -6,7 +6,7 @@
 --
 -- Bucket hash fields: ph = window phase (ms, learned from X-RateLimit-Reset), k = current window index,
 -- p/u/n = calls counted against windows k-1/k/k+1, d = drained until (ms), b = last window budget used by take,
--- c = calls already told to come back in a later window (the waitlist), ck = window c was last aged in.
+-- qw/qi = the queue's tail: the first slot (window qw, place qi) no admitted or waitlisted caller holds yet.
 -- Window j covers [j*W + ph, (j+1)*W + ph) on the limiter clock.
 --
 -- Why counts for three windows: a call taken near a boundary may land on Intercom's side of it (latency, clock
@@ -15,11 +15,11 @@
 -- sees can receive more than its budget as long as the real offset stays inside [-early, +late].
 --
 -- ARGV: 1 op, 2 now ms (negative: use Redis TIME), 3 window ms, 4 default phase ms, 5 early ms, 6 late ms, then
---   take:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction,
+--   take and admit:    7 cost, 8 app budget, 9 workspace budget, 10 reserve fraction, 11 join the waitlist 0|1, 12 burst fraction,
 --            13 pace fraction (share of the usable window over which the allowance grows)
 --   observe: 7 remaining, 8 reset ms, 9 default app budget, 10 default workspace budget, 11 apply app, 12 apply ws
 --   drain:   7 reset ms, 8 apply app, 9 apply ws
--- Returns take: {allowed 0|1, retryAfterMs, deniedBy 0 none|1 app|2 workspace|3 both}; observe/drain: {1}.
+-- Returns take and admit: {allowed 0|1, retryAfterMs, deniedBy 0 none|1 app|2 workspace|3 both}; observe/drain: {1}.
 
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -36,7 +36,7 @@ local late = tonumber(ARGV[6])
 local FULL = 1000000000
 
 local function load(key)
-  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'c', 'ck')
+  local v = redis.call('HMGET', key, 'ph', 'k', 'p', 'u', 'n', 'd', 'b', 'qw', 'qi')
   return {
     key = key,
     ph = tonumber(v[1]) or defaultPhase,
@@ -46,18 +46,26 @@ local function load(key)
     n = tonumber(v[5]) or 0,
     d = tonumber(v[6]) or 0,
     b = tonumber(v[7]),
-    c = tonumber(v[8]) or 0,
-    ck = tonumber(v[9]),
+    qw = tonumber(v[8]),
+    qi = tonumber(v[9]) or 0,
   }
 end
 
 local function save(s)
-  redis.call('HSET', s.key, 'ph', s.ph, 'k', s.k, 'p', s.p, 'u', s.u, 'n', s.n, 'd', s.d, 'c', s.c, 'ck', s.ck or s.k)
+  redis.call('HSET', s.key, 'ph', s.ph, 'k', s.k, 'p', s.p, 'u', s.u, 'n', s.n, 'd', s.d)
   if s.b then
     redis.call('HSET', s.key, 'b', s.b)
   end
-  -- Idle buckets disappear on their own; nothing older than k-1 or newer than the drain matters.
-  redis.call('PEXPIRE', s.key, math.ceil(math.max(s.d - now, 0) + 3 * W))
+  if s.qw then
+    redis.call('HSET', s.key, 'qw', s.qw, 'qi', s.qi)
+  end
+  -- Idle buckets disappear on their own; nothing older than k-1 or newer than the drain or the last admitted
+  -- job's window matters.
+  local keep = math.max(s.d - now, 0)
+  if s.qw then
+    keep = math.max(keep, (s.qw + 1) * W + s.ph - now)
+  end
+  redis.call('PEXPIRE', s.key, math.ceil(keep + 3 * W))
 end
 
 local function windowOf(s, t)
@@ -140,6 +148,46 @@ local function rephase(s, ph)
     c[r + 2] = sum
   end
   s.k, s.p, s.u, s.n = k, c[1], c[2], c[3]
+end
+
+-- First instant of window j at which a paced allowance covers `need` calls (nil if it never does): budget * a0
+-- at the window's start, growing linearly to the whole budget over `pace` ms after the early edge.
+local function pacedAt(s, budget, j, need, a0, pace)
+  if need > budget then
+    return nil
+  end
+  local st = startOf(s, j)
+  if need <= budget * a0 then
+    return st
+  end
+  return st + early + ((need / budget - a0) / (1 - a0)) * pace
+end
+
+-- The queue: every caller sent away (a job admitted for later, a take told to come back) holds one slot, a place
+-- in a window, handed out in order; it comes back when the paced allowance of its window reaches its place. So a
+-- backlog of ten windows costs each caller one wait, not ten retries at each boundary. Slots are a schedule, not
+-- a charge: the take at that instant still decides. Calls taken without a slot hold places too, so the tail never
+-- lags what a window has already served. Returns the instant the slot opens and moves the tail past it.
+local function nextSlot(s, budget, cost, a0, pace)
+  local qw, qi = s.qw, s.qi
+  if qw == nil or qw < s.k then
+    qw, qi = s.k, 0
+  end
+  if s.d > startOf(s, qw + 1) then
+    qw, qi = windowOf(s, s.d), 0
+  end
+  for _ = 1, 4 do
+    if qw <= s.k + 1 then
+      qi = math.max(qi, count(s, qw))
+    end
+    if qi + cost <= budget then
+      break
+    end
+    qw, qi = qw + 1, 0
+  end
+  s.qw, s.qi = qw, qi + cost
+  -- Never in the early edge, where a call also counts against the previous (full) window.
+  return math.max(pacedAt(s, budget, qw, qi + cost, a0, pace), startOf(s, qw) + early, s.d)
 end
 
 -- Effective time for a bucket: never before its current window (see roll).

@@ -1,6 +1,6 @@
 // Enqueues conversation work. The receiver awaits this before answering 2xx, so Redis has the job first.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ConversationEventJob, JOB, conversationJobOptions, jobIdFor, type JobPolicy } from './jobs.js';
 import { createCachedRedisClock, type RedisClock } from './redis-clock.js';
 
@@ -33,7 +33,7 @@ const DEDUPE_TTL_S = 86_400;
 
 export function createConversationProducer(d: {
   queue: Queue;
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   policy: JobPolicy;
   /** Stamps `receivedAtMs`; must never read earlier than Redis's clock (see createCachedRedisClock). */

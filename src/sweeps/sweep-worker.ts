@@ -15,6 +15,7 @@ import { failureReasonCode } from '../queue/dead-letters.js';
 import { runJob } from '../jobs/run-job.js';
 import { gapExceeded, RECOVERY_DEFAULTS, resolveSweepSettings, type RecoveryOptions } from './sweep-policy.js';
 import { sweepStale } from './sweep-stale.js';
+import { bullConnection, queuePrefix } from '../queue/connections.js';
 
 export interface SweepProcessorDeps {
   vault: Pick<Vault, 'session'>;
@@ -145,8 +146,8 @@ export async function startSweeps(deps: WorkerDeps, opts: SweepsOptions = {}): P
     ...(opts.perPage ? { perPage: opts.perPage } : {}),
   };
   const worker = new Worker(QUEUES.sweeps, createSweepProcessor(d), {
-    connection: { ...deps.redis.options },
-    prefix: deps.config.DESKPILOT_PREFIX,
+    connection: bullConnection(deps.redis),
+    prefix: queuePrefix(deps.config.DESKPILOT_PREFIX, deps.redis),
     concurrency: opts.concurrency ?? 4,
   });
   worker.on('completed', (job) => {

@@ -1,7 +1,7 @@
 // Remembers, in Redis, when each master key id was first used as some process's current key. Key ids alone
 // cannot say which of two keys is newer; first sightings can, so a locked process can tell an operator
 // whether it lacks the new key or a previous one. Stores key ids (hash prefixes), never key material.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface KeySightings {
   /** Notes that a process started with this current key id; the first sighting wins. */
@@ -10,7 +10,7 @@ export interface KeySightings {
   firstSeen(): Promise<Record<string, number>>;
 }
 
-export function createKeySightings(d: { redis: Redis; prefix: string; now?: () => number }): KeySightings {
+export function createKeySightings(d: { redis: Redis | Cluster; prefix: string; now?: () => number }): KeySightings {
   const now = d.now ?? Date.now;
   const key = `${d.prefix}:vault:key-first-seen`;
   return {

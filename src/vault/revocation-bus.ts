@@ -1,6 +1,6 @@
 // Tells every process that a connection was revoked, so in-flight runs stop within a second (Redis pub/sub).
 // Postgres stays the source of truth; the bus only shortens the time to notice.
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface RevocationBus {
   publish(connectionId: string): Promise<void>;
@@ -12,8 +12,8 @@ export interface RevocationBus {
 }
 
 export async function createRevocationBus(d: {
-  subscriber: Redis;
-  publisher: Redis;
+  subscriber: Redis | Cluster;
+  publisher: Redis | Cluster;
   prefix: string;
 }): Promise<RevocationBus> {
   const channel = `${d.prefix}:vault:revoked`;

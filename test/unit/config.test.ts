@@ -79,6 +79,9 @@ describe('loadConfig: deployment files', () => {
       expect((err as Error).message).not.toContain('hunter2');
     }
     expect(loadConfig({ REDIS_URL: 'rediss://:pw@cache.example.com:6380/2' }).REDIS_URL).toContain('rediss://');
+    const cluster = 'redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7000';
+    expect(loadConfig({ REDIS_URL: cluster }).REDIS_URL).toBe(cluster);
+    expect(() => loadConfig({ REDIS_URL: 'redis+cluster://' })).toThrow(/REDIS_URL: must be a redis/);
     expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/db' }).DATABASE_URL).toBe('postgresql://u@h/db');
   });
 

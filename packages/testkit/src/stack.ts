@@ -20,7 +20,12 @@ import { migrateToLatest, type Db } from '../../../src/db/database.js';
 import type { Tenant, TenantMode, TenantSettings } from '../../../src/db/schema.js';
 import { buildDeps, type Deps } from '../../../src/deps.js';
 import { createLogger } from '../../../src/logger.js';
-import { createWorkerRedis, deleteKeysWithPrefix } from '../../../src/queue/connections.js';
+import {
+  bullConnection,
+  createWorkerRedis,
+  deleteKeysWithPrefix,
+  queuePrefix,
+} from '../../../src/queue/connections.js';
 import { QUEUES } from '../../../src/queue/jobs.js';
 import { connectTenant } from '../../../src/vault/connect.js';
 import { createSchemaDb, type SchemaDb } from './schema-db.js';
@@ -173,7 +178,10 @@ async function assemble(o: StackOptions, closers: ReturnType<typeof createCloser
   } else if (migrate) await migrateToLatest(deps.db);
   let queueEvents: QueueEvents | undefined;
   if (o.queueEvents ?? withRoles) {
-    const events = new QueueEvents(QUEUES.conversations, { connection: { ...deps.redis.options }, prefix });
+    const events = new QueueEvents(QUEUES.conversations, {
+      connection: bullConnection(deps.redis),
+      prefix: queuePrefix(prefix, deps.redis),
+    });
     queueEvents = events;
     closers.add(() => events.close());
     await events.waitUntilReady();

@@ -89,7 +89,7 @@ describe('window buckets', () => {
     prefixes.push(prefix);
     const limiter = createWindowLimiter({ redis, prefix, defaults: LIMITS });
     expect(await limiter.take(keys, { cost: 3, priority: 'reply' })).toEqual({ ok: true });
-    const ttl = await redis.pttl(`${prefix}:limiter:ws:ws_a`);
+    const ttl = await redis.pttl(`${prefix}:limiter:{ws:ws_a}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(3 * W);
   });
@@ -113,7 +113,7 @@ describe('multi-key take', () => {
     const { limiter, prefix } = setup({ defaults: { appPerMinute: 60, workspacePerMinute: 600 } });
     expect(await takeMany(limiter, 10, { priority: 'reply' })).toBe(10);
     expect(await limiter.take(keys, { priority: 'reply' })).toMatchObject({ ok: false, limitedBy: 'app' });
-    expect(await redis.hget(`${prefix}:limiter:ws:ws_a`, 'u')).toBe('10');
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('10');
   });
 
   it("with a global app budget, an app emptied by one tenant leaves the next tenant's bucket untouched", async () => {
@@ -121,8 +121,8 @@ describe('multi-key take', () => {
     expect(await takeMany(limiter, 10, { priority: 'reply' })).toBe(10);
     const other = { appId: 'app_1', workspaceId: 'ws_b' };
     expect(await limiter.take(other, { priority: 'reply' })).toMatchObject({ ok: false, limitedBy: 'app' });
-    expect(await redis.exists(`${prefix}:limiter:ws:ws_b`)).toBe(0);
-    expect(await redis.hget(`${prefix}:limiter:app:app_1`, 'u')).toBe('10');
+    expect(await redis.exists(`${prefix}:limiter:{app:app_1}:ws:ws_b`)).toBe(0);
+    expect(await redis.hget(`${prefix}:limiter:{app:app_1}`, 'u')).toBe('10');
   });
 
   it('gives each installation its own app budget by default', async () => {
@@ -134,8 +134,8 @@ describe('multi-key take', () => {
   it('takes neither bucket when the workspace bucket is empty', async () => {
     const { limiter, prefix } = setup();
     expect(await takeMany(limiter, 101, { priority: 'reply' })).toBe(100);
-    expect(await redis.hget(`${prefix}:limiter:app:app_1:ws_a`, 'u')).toBe('100');
-    expect(await redis.hget(`${prefix}:limiter:ws:ws_a`, 'u')).toBe('100');
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}:app:app_1`, 'u')).toBe('100');
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('100');
   });
 
   it('keeps workspaces apart: one tenant at zero does not slow another', async () => {
@@ -183,19 +183,20 @@ describe('header feedback', () => {
     expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(50);
   });
 
-  it('corrects the app bucket too, since both belong to the tenant', async () => {
+  it('corrects the app bucket too, by the calls Intercom saw, since both belong to the tenant', async () => {
     const { limiter, prefix } = setup();
     await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W });
-    expect(await redis.hget(`${prefix}:limiter:app:app_1:ws_a`, 'u')).toBe('9960');
-    expect(await redis.hget(`${prefix}:limiter:ws:ws_a`, 'u')).toBe('60');
+    // Intercom saw 60 calls against the tighter (workspace) budget: the same 60 are in the app bucket, not 9,960.
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}:app:app_1`, 'u')).toBe('60');
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('60');
   });
 
   it('leaves a shared (global) app bucket alone unless told', async () => {
     const { limiter, prefix } = setup({ appScope: 'global' });
     await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W });
-    expect(await redis.exists(`${prefix}:limiter:app:app_1`)).toBe(0);
+    expect(await redis.exists(`${prefix}:limiter:{app:app_1}`)).toBe(0);
     await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W, scope: 'app' });
-    expect(await redis.hget(`${prefix}:limiter:app:app_1`, 'u')).toBe('9960');
+    expect(await redis.hget(`${prefix}:limiter:{app:app_1}`, 'u')).toBe('9960');
   });
 
   it('skips responses without usable headers', async () => {
@@ -294,5 +295,36 @@ describe('waitlist', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.retryAfterMs).toBeGreaterThanOrEqual(20_000 + 1_700);
     if (!r.ok) expect(r.retryAfterMs).toBeLessThanOrEqual(20_000 + 1_800);
+  });
+});
+
+describe('admission', () => {
+  it('gives each new job its own place, so every admitted job finds budget when it starts', async () => {
+    const { limiter, clock } = setup();
+    const starts: number[] = [];
+    for (let i = 0; i < 250; i++) {
+      const r = await limiter.admit(keys, { priority: 'action' });
+      starts.push(clock.t + (r.ok ? 0 : r.retryAfterMs));
+    }
+    expect(starts).toEqual([...starts].sort((x, y) => x - y));
+    // 100 places per window: this window's (paced from its start), then the next two.
+    const inWindow = (j: number) => starts.filter((t) => t >= BASE + j * W && t < BASE + (j + 1) * W);
+    expect(inWindow(0)).toHaveLength(100);
+    expect(inWindow(1)).toHaveLength(100);
+    expect(inWindow(2)).toHaveLength(50);
+    expect(Math.min(...inWindow(1))).toBe(BASE + W + 145); // past the early edge, paced from the first place
+    // Admission charges nothing; the jobs, started at their places in order, are all granted.
+    for (const t of starts) {
+      clock.t = Math.max(clock.t, t);
+      expect(await limiter.take(keys, { priority: 'action' })).toEqual({ ok: true });
+    }
+  });
+
+  it('admits replies at once, and places a job after calls taken without admission', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 5_000; // the whole window is released
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    expect(await limiter.admit(keys, { priority: 'reply' })).toEqual({ ok: true });
+    expect(await limiter.admit(keys, { priority: 'action' })).toMatchObject({ ok: false, retryAfterMs: 5_145 });
   });
 });

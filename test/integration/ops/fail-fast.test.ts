@@ -67,7 +67,10 @@ describe('fail fast on bad configuration', () => {
     for (const url of ['notaurl', 'http://127.0.0.1:6379']) {
       const r = await runCli(['tenant', 'list'], { ...env, REDIS_URL: url });
       expect(r.code).toBe(2);
-      expectOneLine(r, /^deskpilot: invalid configuration: REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
+      expectOneLine(
+        r,
+        /^deskpilot: invalid configuration: REDIS_URL: must be a redis:\/\/, rediss:\/\/ or redis\+cluster:\/\/host:port,host:port URL$/,
+      );
       expect(r.stderr).not.toContain(url);
     }
   });

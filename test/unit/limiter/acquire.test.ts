@@ -14,6 +14,9 @@ function scripted(results: TakeResult[]): WindowLimiter & { takes: number } {
       if (!r) throw new Error('script ran out');
       return r;
     },
+    async admit(): Promise<TakeResult> {
+      throw new Error('acquire must not admit');
+    },
     async observe(): Promise<void> {},
     async drain(): Promise<void> {},
   };
