@@ -120,6 +120,8 @@ export interface SbTicket {
   linkedConversationId: string | null;
   createdAt: number;
   updatedAt: number;
+  /** A state of its ticket type (TICKET_STATES); absent = submitted. */
+  stateId?: string;
 }
 
 export interface SbPart {

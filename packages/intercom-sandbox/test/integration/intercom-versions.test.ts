@@ -113,6 +113,26 @@ describe('tickets and admins', () => {
   });
 });
 
+describe('convert to ticket: ticket_state_id (2.16)', () => {
+  const convert = (id: string, body: object, version: string) =>
+    call('POST', `/conversations/${id}/convert`, { ticket_type_id: '1', ...body }, { version });
+
+  it("starts the ticket in the state asked for, one of its type's states", async () => {
+    const r = await convert(sb.seed.conversationId, { ticket_state_id: '4' }, '2.16');
+    expect(r.status).toBe(200);
+    expect(at(r.json, 'ticket_state')).toMatchObject({ id: '4', category: 'resolved' });
+    const bad = await convert(EXPORT_CONV, { ticket_state_id: '99' }, '2.16');
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ errors: [{ code: 'parameter_invalid', field: 'ticket_state_id' }] });
+  });
+
+  it('ignores ticket_state_id under 2.15, which has no such field', async () => {
+    const r = await convert(sb.seed.conversationId, { ticket_state_id: '4' }, '2.15');
+    expect(r.status).toBe(200);
+    expect(at(r.json, 'ticket_state', 'id')).toBe('1');
+  });
+});
+
 describe('versions the sandbox does not model', () => {
   it('answers 2.0 to 2.14 in the 2.15 shape (an approximation for the older ones)', async () => {
     for (const v of ['2.14', '2.13', '2.0']) {
