@@ -107,9 +107,9 @@ export const Env = z.object({
     .min(60_000)
     .default(8 * 3_600_000),
   INTERCOM_BASE_URL: z.url().optional(),
+  /** The versions deskpilot is tested against (README "Pinned version"). */
   INTERCOM_VERSION: z
-    .string()
-    .regex(/^\d+\.\d+$/)
+    .enum(['2.15', '2.16'], { error: 'must be 2.15 or 2.16, the tested Intercom versions' })
     .default('2.15'),
   INTERCOM_CLIENT_ID: z.string().min(1).optional(),
   INTERCOM_CLIENT_SECRET: z.string().min(1).optional(),

@@ -17,7 +17,10 @@ async function deliver(h: Harness, d: { body: Buffer; signature: string }) {
   expect(res.status).toBe(202);
   const { jobId } = (await res.json()) as { jobId: string };
   const job = await Job.fromId(h.deps.conversationQueue, jobId);
-  return (await job!.waitUntilFinished(h.queueEvents, 20_000)) as { stopReason: string; actions: string[] };
+  return (await job!.waitUntilFinished(h.queueEvents, 20_000)) as {
+    stopReason: string;
+    actions: Record<string, number>;
+  };
 }
 
 describe('an app switched to 2.16', () => {
@@ -69,5 +72,12 @@ describe('an app switched to 2.16', () => {
     ).toBe(true);
     expect(calls.filter((c) => c.status >= 400)).toEqual([]);
     expect(new Set(calls.map((c) => c.version))).toEqual(new Set(['2.16']));
+    // The agent acts on it: the customer's question gets a reply, written and audited.
+    expect(result.actions.reply).toBe(1);
+    expect(
+      calls.some((c) => c.method === 'POST' && c.path === `/conversations/${EXPORT_CONV}/reply` && c.status === 200),
+    ).toBe(true);
+    const audit = await h.deps.audit.query({ tenantId, conversationId: EXPORT_CONV });
+    expect(audit.some((a) => a.action === 'tool.reply' && a.outcome === 'ok')).toBe(true);
   });
 });

@@ -36,6 +36,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_MODEL_CONTENT: 'yes' })).toThrow(ConfigError);
   });
 
+  it('accepts only the tested Intercom versions, with a one-line reason', () => {
+    expect(loadConfig({ INTERCOM_VERSION: '2.16' }).INTERCOM_VERSION).toBe('2.16');
+    expect(() => loadConfig({ INTERCOM_VERSION: '2.14' })).toThrow(
+      'invalid configuration: INTERCOM_VERSION: must be 2.15 or 2.16, the tested Intercom versions',
+    );
+  });
+
   it('refuses placeholder secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', ADMIN_TOKEN: 'changeme' })).toThrow(/at least 16/);
     expect(() => loadConfig({ NODE_ENV: 'production', INTERCOM_CLIENT_SECRET: 'changeme' })).toThrow(/placeholder/);

@@ -7,15 +7,15 @@ const ARTICLE_2_16 = (a: SbArticle): JsonObject => ({
   ai_chatbot_availability: true,
   ai_copilot_availability: true,
   ai_sales_agent_availability: false,
-  body_markdown: null,
+  body_markdown: a.bodyMarkdown ?? null,
   created_by_id: Number(a.authorId),
   updated_by_id: Number(a.authorId),
   draft_updated_at: null,
   exclude_from_article_suggestions: false,
   has_unpublished_changes: false,
   help_center_audience: 'everyone',
-  scheduled_publish_at: null,
-  scheduled_unpublish_at: null,
+  scheduled_publish_at: a.scheduledPublishAt ?? null,
+  scheduled_unpublish_at: a.scheduledUnpublishAt ?? null,
 });
 
 /** `statistics` belongs to `article` (get, create, update, search) but not to `article_list_item` (list). */

@@ -3,6 +3,12 @@
 import type { ApiVersion, JsonObject, SbTicket, SbTicketType, SbWorkspace } from './intercom-store.js';
 import { ticketAssignee } from './intercom-version.js';
 
+/** Every sandbox ticket type has these states; a ticket starts in the first unless asked otherwise. */
+export const TICKET_STATES = [
+  { type: 'ticket_state', id: '1', category: 'submitted', internal_label: 'Submitted', external_label: 'Submitted' },
+  { type: 'ticket_state', id: '4', category: 'resolved', internal_label: 'Resolved', external_label: 'Resolved' },
+] as const;
+
 export function renderTicketType(t: SbTicketType, ws: SbWorkspace): JsonObject {
   return {
     type: 'ticket_type',
@@ -36,19 +42,7 @@ export function renderTicketType(t: SbTicketType, ws: SbWorkspace): JsonObject {
         updated_at: t.createdAt,
       })),
     },
-    ticket_states: {
-      type: 'list',
-      data: [
-        {
-          type: 'ticket_state',
-          id: '1',
-          category: 'submitted',
-          internal_label: 'Submitted',
-          external_label: 'Submitted',
-        },
-        { type: 'ticket_state', id: '4', category: 'resolved', internal_label: 'Resolved', external_label: 'Resolved' },
-      ],
-    },
+    ticket_states: { type: 'list', data: TICKET_STATES.map((st) => ({ ...st })) },
   };
 }
 
@@ -60,13 +54,7 @@ export function renderTicket(t: SbTicket, ws: SbWorkspace, v: ApiVersion): JsonO
     ticket_id: t.ticketId,
     category: type?.category ?? 'Customer',
     ticket_attributes: t.attributes,
-    ticket_state: {
-      type: 'ticket_state',
-      id: '1',
-      category: 'submitted',
-      internal_label: 'Submitted',
-      external_label: 'Submitted',
-    },
+    ticket_state: { ...(TICKET_STATES.find((st) => st.id === t.stateId) ?? TICKET_STATES[0]) },
     ...(type ? { ticket_type: renderTicketType(type, ws) } : {}),
     contacts: {
       type: 'contact.list',

@@ -190,8 +190,9 @@ export function renderAdmin(a: SbAdmin, v: ApiVersion): JsonObject {
   };
 }
 
+/** /me has no `role` in any version (2.16 added it to /admins items only). */
 export function renderMe(a: SbAdmin, ws: SbWorkspace, v: ApiVersion): JsonObject {
-  const { avatar: _avatar, ...rest } = renderAdmin(a, v);
+  const { avatar: _avatar, role: _role, ...rest } = renderAdmin(a, v);
   return {
     ...rest,
     email_verified: true,

@@ -7,6 +7,7 @@ import { errorReply, notFound, ok, parseBody, type Reply } from './intercom-repl
 import { route, type Route, type RouteContext } from './intercom-route-kit.js';
 import type { SbArticle } from './intercom-store.js';
 import { highlightArticle, scoreArticles } from './intercom-article-search.js';
+import { check216, markdownToHtml, type Article216 } from './intercom-article-2-16.js';
 
 const State = z.enum(['published', 'draft']);
 /** article_content: one locale of translated_content; only the default locale (en) is kept. */
@@ -87,9 +88,14 @@ function create(ctx: RouteContext): Reply {
   }
   const badAuthor = checkAuthor(ctx, authorId);
   if (badAuthor) return badAuthor;
+  const asked = p.data.state ?? en?.state ?? 'draft';
+  const hasBody = p.data.body !== undefined || en?.body !== undefined;
+  const v16 = check216(ctx.version, ctx.body, { nowMs: ctx.now(), state: asked, everPublished: false, hasBody });
+  if (!v16.ok) return v16.reply;
   const at = Math.floor(ctx.now() / 1000);
   const id = ctx.store.nextId('article');
-  const state = p.data.state ?? en?.state ?? 'draft';
+  // A publish schedule with state published schedules the publish instead of publishing now.
+  const state = v16.data.scheduledPublishAt ? 'draft' : asked;
   const article: SbArticle = {
     id,
     title,
@@ -103,8 +109,18 @@ function create(ctx: RouteContext): Reply {
     updatedAt: at,
     url: state === 'published' ? articleUrl(id, title) : null,
   };
+  apply216(article, v16.data);
   ctx.ws.articles.set(id, article);
   return ok(render(ctx, article));
+}
+
+function apply216(a: SbArticle, d: Article216): void {
+  if (d.bodyMarkdown !== undefined) {
+    a.bodyMarkdown = d.bodyMarkdown;
+    a.body = markdownToHtml(d.bodyMarkdown);
+  }
+  if (d.scheduledPublishAt !== undefined) a.scheduledPublishAt = d.scheduledPublishAt;
+  if (d.scheduledUnpublishAt !== undefined) a.scheduledUnpublishAt = d.scheduledUnpublishAt;
 }
 
 const slug = (title: string) =>
@@ -124,6 +140,15 @@ function update(ctx: RouteContext): Reply {
   const authorId = d.author_id ?? en?.author_id;
   const badAuthor = checkAuthor(ctx, authorId);
   if (badAuthor) return badAuthor;
+  const v16 = check216(ctx.version, ctx.body, {
+    nowMs: ctx.now(),
+    state: d.state ?? en?.state ?? a.state,
+    everPublished: a.url !== null,
+    hasBody: d.body !== undefined || en?.body !== undefined,
+  });
+  if (!v16.ok) return v16.reply;
+  apply216(a, v16.data);
+  if (d.body !== undefined || en?.body !== undefined) a.bodyMarkdown = null;
   const title = d.title ?? en?.title;
   if (title !== undefined) a.title = title;
   if (d.description !== undefined) a.description = d.description;
@@ -131,7 +156,7 @@ function update(ctx: RouteContext): Reply {
   if (body !== undefined) a.body = body;
   if (authorId !== undefined) a.authorId = String(authorId);
   const state = d.state ?? en?.state;
-  if (state !== undefined) a.state = state;
+  if (state !== undefined && !v16.data.scheduledPublishAt) a.state = state;
   if (d.parent_id !== undefined) {
     a.parentId = Number(d.parent_id);
     a.parentType = d.parent_type ?? a.parentType ?? 'collection';

@@ -1,7 +1,7 @@
 // Tickets in the sandbox: list ticket types, convert a conversation to a ticket, create a ticket.
 // Attribute checks follow the ticket type's attribute list, the way Intercom validates ticket_attributes.
 import { z } from 'zod';
-import { renderTicket, renderTicketType } from './intercom-render-tickets.js';
+import { renderTicket, renderTicketType, TICKET_STATES } from './intercom-render-tickets.js';
 import { errorReply, notFound, ok, parseBody, type Reply } from './intercom-replies.js';
 import { findConv, route, type Route, type RouteContext } from './intercom-route-kit.js';
 import type { JsonObject, SbTicketType } from './intercom-store.js';
@@ -11,6 +11,8 @@ const Attributes = z.record(z.string(), AttrValue);
 const IdLike = z.union([z.string().min(1), z.number().int()]).transform(String);
 
 const Convert = z.object({ ticket_type_id: IdLike, attributes: Attributes.optional() });
+/** 2.16 adds the state the new ticket starts in, one of its ticket type's states. */
+const Convert216 = Convert.extend({ ticket_state_id: IdLike.optional() });
 const CreateTicket = z.object({
   ticket_type_id: IdLike,
   contacts: z
@@ -62,8 +64,12 @@ function ticketType(ctx: RouteContext, id: string): { ok: true; type: SbTicketTy
 export function convertRoute(ctx: RouteContext): Reply {
   const found = findConv(ctx);
   if (!found.ok) return found.reply;
-  const p = parseBody(Convert, ctx.body);
+  const p = parseBody(Convert216, ctx.body);
   if (!p.ok) return p.reply;
+  // 2.15 has no ticket_state_id: ignored like any unknown key.
+  const stateId = ctx.version === '2.16' ? p.data.ticket_state_id : undefined;
+  if (stateId !== undefined && !TICKET_STATES.some((st) => st.id === stateId))
+    return errorReply(400, 'parameter_invalid', 'Ticket state not found for this ticket type', 'ticket_state_id');
   const tt = ticketType(ctx, p.data.ticket_type_id);
   if (!tt.ok) return tt.reply;
   if (tt.type.category !== 'Customer')
@@ -87,6 +93,7 @@ export function convertRoute(ctx: RouteContext): Reply {
     linkedConversationId: conv.id,
     createdAt: at,
     updatedAt: at,
+    ...(stateId !== undefined ? { stateId } : {}),
   };
   ctx.ws.tickets.set(id, ticket);
   conv.ticketId = id;

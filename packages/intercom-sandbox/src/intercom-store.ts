@@ -85,6 +85,10 @@ export interface SbArticle {
   createdAt: number;
   updatedAt: number;
   url: string | null;
+  /** 2.16: the markdown the article was written in, and its one pending schedule (ISO 8601). */
+  bodyMarkdown?: string | null;
+  scheduledPublishAt?: string | null;
+  scheduledUnpublishAt?: string | null;
 }
 
 export interface SbTicketTypeAttribute {
@@ -116,6 +120,8 @@ export interface SbTicket {
   linkedConversationId: string | null;
   createdAt: number;
   updatedAt: number;
+  /** A state of its ticket type (TICKET_STATES); absent = submitted. */
+  stateId?: string;
 }
 
 export interface SbPart {

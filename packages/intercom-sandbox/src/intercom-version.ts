@@ -1,45 +1,30 @@
-// The Intercom-Version the sandbox answers in. It models the response shapes of 2.15 and 2.16 (2.14 renders
-// like 2.15: the two descriptions agree on every schema the sandbox serves). Intercom's other versions are
-// valid but not modelled and answer the 400 Intercom gives for a resource its version lacks; a version
-// outside Intercom's enum answers 400 as well (OpenAPI components.schemas.intercom_version).
+// The Intercom-Version the sandbox answers in. It models the response shapes of 2.15 and 2.16. Intercom accepts
+// the header on every operation (ARCHITECTURE.md "Intercom facts"), so 2.0-2.14 answer too, in the 2.15 shape:
+// an approximation (2.14 agrees with 2.15 on every schema the sandbox serves; older ones are not checked).
+// 1.x, Preview and values outside Intercom's enum answer 400 intercom_version_invalid: the sandbox's own
+// choice (listed in the README's "sandbox chooses"), not a documented Intercom answer.
 import { errorReply, type Reply } from './intercom-replies.js';
 import type { ApiVersion, ConversationPriority } from './intercom-store.js';
 
 export type { ApiVersion } from './intercom-store.js';
 
-const INTERCOM_VERSIONS = new Set([
-  '1.0',
-  '1.1',
-  '1.2',
-  '1.3',
-  '1.4',
-  ...Array.from({ length: 17 }, (_, i) => `2.${i}`),
-  'Preview',
-]);
-
-const MODELLED: Readonly<Record<string, ApiVersion>> = { '2.14': '2.15', '2.15': '2.15', '2.16': '2.16' };
+const AS_2_15 = new Set(Array.from({ length: 16 }, (_, i) => `2.${i}`));
 
 /** undefined = no header: the caller uses the app's Developer Hub version. */
 export function resolveVersion(
   header: string | undefined,
 ): { ok: true; version?: ApiVersion } | { ok: false; reply: Reply } {
   if (header === undefined) return { ok: true };
-  const version = MODELLED[header];
-  if (version) return { ok: true, version };
-  if (!INTERCOM_VERSIONS.has(header)) {
-    return {
-      ok: false,
-      reply: errorReply(
-        400,
-        'intercom_version_invalid',
-        'The requested version could not be found',
-        'Intercom-Version',
-      ),
-    };
-  }
+  if (header === '2.16') return { ok: true, version: '2.16' };
+  if (AS_2_15.has(header)) return { ok: true, version: '2.15' };
   return {
     ok: false,
-    reply: errorReply(400, 'intercom_version_invalid', 'Requested resource is not available in current API version.'),
+    reply: errorReply(
+      400,
+      'intercom_version_invalid',
+      'The sandbox answers Intercom-Version 2.0 to 2.16 only',
+      'Intercom-Version',
+    ),
   };
 }
 

@@ -13,7 +13,10 @@ export function readExample(name: ExampleName): Buffer {
   return readFileSync(new URL(`${name}.json`, EXAMPLES));
 }
 
-/** The webhook payload's conversation model follows the app's API version (FACTS "Payload shape"). */
+/**
+ * The API version a payload's conversation model is shaped in. That payloads follow the app's Developer Hub
+ * version is an assumption Intercom does not confirm (ARCHITECTURE.md "Intercom facts the code relies on").
+ */
 export type PayloadVersion = '2.15' | '2.16';
 
 /**

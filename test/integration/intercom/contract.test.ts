@@ -4,7 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '@deskpilot/intercom-sandbox';
-import { errorsOf, loadSpec, type Spec } from './openapi.js';
+import { errorsOf, loadSpec, responseProblems, type Spec } from './openapi.js';
+import { EXAMPLE_KEYS, UNDOCUMENTED } from './undocumented.js';
 import { collect, inAnHour, PINNED_VERSION, startClientHarness, type ClientHarness } from './support.js';
 
 const fixture = (v: string) =>
@@ -112,15 +113,7 @@ describe(`contract with Intercom OpenAPI ${PINNED_VERSION}`, () => {
   });
 
   it('validates every sandbox response against its response schema (error.list for failures)', () => {
-    const problems: string[] = [];
-    for (const call of calls) {
-      const op = pinned.find(call.method, call.path);
-      const validate = op?.responses.get(String(call.status)) ?? (call.status >= 400 ? pinned.errorSchema : undefined);
-      if (!validate) problems.push(`${call.method} ${call.path}: no schema for status ${call.status}`);
-      else if (!validate(call.response))
-        problems.push(`${call.method} ${call.path} ${call.status}:\n${errorsOf(validate)}`);
-    }
-    expect(problems).toEqual([]);
+    expect(responseProblems(pinned, calls, UNDOCUMENTED, EXAMPLE_KEYS)).toEqual([]);
   });
 
   it('stays valid against 2.16 requests too (the next version adds only optional request fields)', () => {
@@ -149,19 +142,21 @@ describe('contract with Intercom OpenAPI 2.16 (an app switched to 2.16)', () => 
   });
 
   it("validates every sandbox answer against 2.16's response schemas", () => {
-    const problems: string[] = [];
-    for (const call of calls16) {
-      const op = next.find(call.method, call.path);
-      const validate = op?.responses.get(String(call.status)) ?? (call.status >= 400 ? next.errorSchema : undefined);
-      if (!validate) problems.push(`${call.method} ${call.path}: no schema for status ${call.status}`);
-      else if (!validate(call.response))
-        problems.push(`${call.method} ${call.path} ${call.status}:\n${errorsOf(validate)}`);
-    }
-    expect(problems).toEqual([]);
+    expect(responseProblems(next, calls16, UNDOCUMENTED, EXAMPLE_KEYS)).toEqual([]);
     const conv = calls16.find((c) => c.method === 'GET' && c.path.startsWith('/conversations/') && c.status === 200);
     expect(conv?.response).toMatchObject({ priority: 'urgent', admin_assignee_id: 0 });
     const ticket = calls16.find((c) => c.path === '/tickets' && c.status === 200);
     expect(ticket?.response).toMatchObject({ admin_assignee_id: 0, team_assignee_id: 0 });
+  });
+
+  it('reports keys a version does not declare and failures it does not document', () => {
+    const me = calls16.find((c) => c.path === '/me' && c.status === 200);
+    if (!me) throw new Error('no /me call recorded');
+    const drifted = { ...me, response: { ...(me.response as object), role: null } };
+    expect(responseProblems(next, [drifted], UNDOCUMENTED)).toEqual(['GET /me 200: undeclared /role']);
+    expect(responseProblems(next, [{ ...me, status: 409 }], UNDOCUMENTED)).toEqual([
+      'GET /me 409: status not in 2.16 and not a listed sandbox choice',
+    ]);
   });
 
   it("2.15's schemas reject those answers, so the check above is about 2.16", () => {

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import YAML from 'yaml';
+import type { RecordedCall } from '@deskpilot/intercom-sandbox';
+import { undeclaredKeys } from './openapi-keys.js';
 
 type Node = unknown;
 const DOC_ID = 'intercom.json';
@@ -39,12 +41,16 @@ export interface Operation {
   requestBody?: ValidateFunction;
   queryParams: Set<string>;
   responses: Map<string, ValidateFunction>;
+  /** The response schemas as written (OpenAPI), for the undeclared-key walk. */
+  responseSchemas: Map<string, unknown>;
 }
 
 export interface Spec {
   version: string;
   operations: Operation[];
   errorSchema: ValidateFunction;
+  /** Keys of `value` the schema for (op, status) does not declare; failures without one use `error`. */
+  undeclared(op: Operation, status: number, value: unknown): string[];
   find(method: string, path: string): Operation | undefined;
 }
 
@@ -55,6 +61,7 @@ export function loadSpec(file: string): Spec {
   const doc: unknown = YAML.parse(readFileSync(file, 'utf8'));
   if (!isRecord(doc) || !isRecord(doc.paths) || !isRecord(doc.components) || !isRecord(doc.info))
     throw new Error(`${file}: not an OpenAPI document`);
+  const components = doc.components;
   const ajv = new Ajv({ strict: false, allErrors: true });
   // ajv-formats is CommonJS: under NodeNext its function is the default export's `default`.
   addFormatsModule.default(ajv);
@@ -70,9 +77,11 @@ export function loadSpec(file: string): Spec {
     for (const [method, op] of Object.entries(item)) {
       if (!isRecord(op)) continue;
       const responses = new Map<string, ValidateFunction>();
+      const responseSchemas = new Map<string, unknown>();
       for (const [status, r] of Object.entries(isRecord(op.responses) ? op.responses : {})) {
         const schema = isRecord(r) ? jsonSchemaOf(r.content) : undefined;
         if (schema) responses.set(status, compile(schema));
+        if (schema) responseSchemas.set(status, schema);
       }
       const body = isRecord(op.requestBody) ? jsonSchemaOf(op.requestBody.content) : undefined;
       const params = Array.isArray(op.parameters) ? op.parameters.filter(isRecord) : [];
@@ -83,6 +92,7 @@ export function loadSpec(file: string): Spec {
         ...(body ? { requestBody: compile(body) } : {}),
         queryParams: new Set(params.filter((p) => p.in === 'query').map((p) => String(p.name))),
         responses,
+        responseSchemas,
       });
     }
   }
@@ -90,6 +100,10 @@ export function loadSpec(file: string): Spec {
     version: String(doc.info.version),
     operations,
     errorSchema: compile({ $ref: '#/components/schemas/error' }),
+    undeclared: (op, status, value) => {
+      const schema = op.responseSchemas.get(String(status)) ?? { $ref: '#/components/schemas/error' };
+      return undeclaredKeys(components, [schema], value);
+    },
     // Literal paths win over templated ones (/conversations/search vs /conversations/{id}).
     find: (method, path) =>
       operations.find((o) => o.method === method && o.template === path) ??
@@ -101,4 +115,35 @@ export function errorsOf(v: ValidateFunction): string {
   return (v.errors ?? [])
     .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
     .join('\n');
+}
+
+/**
+ * Checks each recorded answer against its version's description: the response schema for its status, no keys
+ * the schema does not declare, and a failure status the operation does not document only when `undocumented`
+ * lists it as "METHOD /template status" (the sandbox README's "The sandbox chooses"); `exampleKeys` names
+ * undeclared keys the description's own examples carry.
+ */
+export function responseProblems(
+  spec: Spec,
+  calls: RecordedCall[],
+  undocumented: ReadonlySet<string>,
+  exampleKeys: readonly RegExp[] = [],
+): string[] {
+  const out: string[] = [];
+  for (const c of calls) {
+    const op = spec.find(c.method, c.path);
+    if (!op) {
+      out.push(`${c.method} ${c.path}: not in ${spec.version}`);
+      continue;
+    }
+    const key = `${op.method} ${op.template} ${c.status}`;
+    const documented = op.responses.get(String(c.status));
+    const validate = documented ?? (c.status >= 400 && undocumented.has(key) ? spec.errorSchema : undefined);
+    if (!validate) out.push(`${key}: status not in ${spec.version} and not a listed sandbox choice`);
+    else if (!validate(c.response)) out.push(`${c.method} ${c.path} ${c.status}:\n${errorsOf(validate)}`);
+    else
+      for (const k of spec.undeclared(op, c.status, c.response))
+        if (!exampleKeys.some((r) => r.test(k))) out.push(`${key}: undeclared ${k}`);
+  }
+  return out;
 }

@@ -101,6 +101,12 @@ describe('taskFor', () => {
     expect(taskFor('unassigned', conv({ team_assignee_id: 5 }), ctx)).toBeUndefined();
     expect(taskFor('unassigned', conv({ admin_assignee_id: 0 }), ctx)).toBe('reroute');
   });
+  it("reads a 2.16 conversation (0 for no admin and no team) as unassigned and not a teammate's", () => {
+    const unassigned216 = conv({ admin_assignee_id: 0, team_assignee_id: 0, priority: 'none' });
+    expect(taskFor('unassigned', unassigned216, ctx)).toBe('reroute');
+    expect(taskFor('abandoned', unassigned216, ctx)).toBe('abandoned');
+    expect(taskFor('unassigned', conv({ admin_assignee_id: 0, team_assignee_id: 5120002 }), ctx)).toBeUndefined();
+  });
   it('follows up only open conversations with a customer waiting', () => {
     expect(taskFor('waiting', conv({ waiting_since: s(NOW - 2 * HOUR) }), ctx)).toBe('follow_up');
     expect(taskFor('waiting', conv(), ctx)).toBeUndefined();

@@ -104,34 +104,53 @@ describe('tickets and admins', () => {
     expect(next.json).toMatchObject({ admin_assignee_id: 0, team_assignee_id: 0, previous_ticket_state_id: null });
   });
 
-  it("2.16 admins carry a role; 2.15's do not", async () => {
+  it("2.16 /admins items carry a role; 2.15's and /me do not", async () => {
     expect(at((await call('GET', '/admins', undefined, { version: '2.16' })).json, 'admins', 0, 'role')).toBeNull();
-    expect(at((await call('GET', '/me', undefined, { version: '2.16' })).json, 'role')).toBeNull();
+    expect((await call('GET', '/me', undefined, { version: '2.16' })).json).not.toHaveProperty('role');
     expect(at((await call('GET', '/admins', undefined, { version: '2.15' })).json, 'admins', 0)).not.toHaveProperty(
       'role',
     );
   });
 });
 
-describe('versions the sandbox does not model', () => {
-  it('answers 2.14 like 2.15', async () => {
-    expect(at((await get(sb.seed.conversationId, '2.14')).json, 'admin_assignee_id')).toBeNull();
+describe('convert to ticket: ticket_state_id (2.16)', () => {
+  const convert = (id: string, body: object, version: string) =>
+    call('POST', `/conversations/${id}/convert`, { ticket_type_id: '1', ...body }, { version });
+
+  it("starts the ticket in the state asked for, one of its type's states", async () => {
+    const r = await convert(sb.seed.conversationId, { ticket_state_id: '4' }, '2.16');
+    expect(r.status).toBe(200);
+    expect(at(r.json, 'ticket_state')).toMatchObject({ id: '4', category: 'resolved' });
+    const bad = await convert(EXPORT_CONV, { ticket_state_id: '99' }, '2.16');
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ errors: [{ code: 'parameter_invalid', field: 'ticket_state_id' }] });
   });
 
-  it("answers Intercom's 400 intercom_version_invalid for other versions and unknown ones", async () => {
-    for (const v of ['2.13', '1.4', 'Preview']) {
+  it('ignores ticket_state_id under 2.15, which has no such field', async () => {
+    const r = await convert(sb.seed.conversationId, { ticket_state_id: '4' }, '2.15');
+    expect(r.status).toBe(200);
+    expect(at(r.json, 'ticket_state', 'id')).toBe('1');
+  });
+});
+
+describe('versions the sandbox does not model', () => {
+  it('answers 2.0 to 2.14 in the 2.15 shape (an approximation for the older ones)', async () => {
+    for (const v of ['2.14', '2.13', '2.0']) {
+      const r = await get(sb.seed.conversationId, v);
+      expect(r.status, v).toBe(200);
+      expect(at(r.json, 'admin_assignee_id'), v).toBeNull();
+    }
+  });
+
+  it("answers 400 intercom_version_invalid for 1.x, Preview and unknown versions (the sandbox's choice)", async () => {
+    for (const v of ['1.4', 'Preview', '9.9']) {
       const r = await get(sb.seed.conversationId, v);
       expect(r.status, v).toBe(400);
       expect(r.json, v).toMatchObject({
         type: 'error.list',
-        errors: [
-          { code: 'intercom_version_invalid', message: 'Requested resource is not available in current API version.' },
-        ],
+        errors: [{ code: 'intercom_version_invalid', field: 'Intercom-Version' }],
       });
     }
-    const unknown = await get(sb.seed.conversationId, '9.9');
-    expect(unknown.status).toBe(400);
-    expect(unknown.json).toMatchObject({ errors: [{ code: 'intercom_version_invalid', field: 'Intercom-Version' }] });
     expect(sb.calls().map((c) => [c.version, c.status])).toContainEqual(['9.9', 400]);
   });
 });
