@@ -17,7 +17,8 @@ import {
   createWindowLimiter,
   windowBudget,
 } from '../src/limiter/window-limiter.js';
-import { DEFERRED_JOB_PRIORITY, createAdmission, type Admission } from '../src/limiter/admission.js';
+import { createAdmission, type Admission } from '../src/limiter/admission.js';
+import { DEFERRED_JOB_PRIORITY } from '../src/queue/jobs.js';
 import { createIntercomSandbox } from '@deskpilot/intercom-sandbox';
 import { budgetShare, jainIndex, percentile } from './limiter-metrics.js';
 import { printComparison, type Mode, type RunFigures } from './limiter-report.js';

@@ -18,12 +18,13 @@ import { requireVaultKey, type Config } from './config.js';
 import { createDb, probeDatabase, type Db } from './db/database.js';
 import { ConfigError } from './errors.js';
 import { createIntercomPools, type IntercomPools } from './intercom/client.js';
+import { createAdmission } from './limiter/admission.js';
 import { createWindowLimiter, type WindowLimiter } from './limiter/window-limiter.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createProducerRedis, createWorkerRedis, probeRedis, queuePrefix } from './queue/connections.js';
 import { createDeadLetters, type DeadLetters } from './queue/dead-letters.js';
 import { QUEUES } from './queue/jobs.js';
-import { createConversationProducer, type ConversationProducer } from './queue/producer.js';
+import { createConversationProducer, type ConversationProducer, type JobAdmission } from './queue/producer.js';
 import { createCipher, createKeyring, type Keyring } from './vault/cipher.js';
 import { createConnectionStore, type ConnectionStore } from './vault/connection-store.js';
 import { createKeySightings, type KeySightings } from './vault/key-sightings.js';
@@ -131,12 +132,7 @@ async function openCore(config: Config, logger: Logger, opts: BuildOptions, clos
     retentionQueue,
     queues,
     deadLetters: createDeadLetters({ queues }),
-    producer: createConversationProducer({
-      queue: conversationQueue,
-      redis: producerRedis,
-      prefix,
-      policy: { attempts: config.JOB_ATTEMPTS, backoffMs: 5_000 },
-    }),
+    producer: conversationProducer({ config, conversationQueue, producerRedis }),
     tenants: createTenantStore({ db, cipher }),
     connections: createConnectionStore({ db, cipher }),
     audit: createAuditLog({ db }),
@@ -174,6 +170,28 @@ async function openIntercom(core: CoreDeps, opts: BuildOptions, closers: Closer[
   return { bus, limiter, pools, vault };
 }
 
+/** Holds no resources (a closure over the queue and connection), so a root may swap in an admitting one. */
+function conversationProducer(
+  c: Pick<CoreDeps, 'config' | 'conversationQueue' | 'producerRedis'>,
+  admission?: JobAdmission,
+): ConversationProducer {
+  return createConversationProducer({
+    queue: c.conversationQueue,
+    redis: c.producerRedis,
+    prefix: c.config.DESKPILOT_PREFIX,
+    policy: { attempts: c.config.JOB_ATTEMPTS, backoffMs: 5_000 },
+    ...(admission ? { admission } : {}),
+  });
+}
+
+/**
+ * Roots that receive webhooks queue each job at the place the limiter gives its tenant (ARCHITECTURE: Fair
+ * scheduling); without the limiter (no Intercom path open) jobs are queued at once.
+ */
+function admittingProducer(core: CoreDeps, intercom: IntercomDeps): ConversationProducer {
+  return conversationProducer(core, createAdmission({ limiter: intercom.limiter }));
+}
+
 function agentLoop(core: CoreDeps, opts: BuildOptions): () => LoopDeps {
   let loopDeps: LoopDeps | undefined;
   return () => {
@@ -203,7 +221,8 @@ export async function buildReceiver(config: Config, logger: Logger, opts: BuildO
   const core = await openCore(config, logger, opts, closers);
   const oauthConfigured = Boolean(config.INTERCOM_CLIENT_ID && config.INTERCOM_CLIENT_SECRET);
   const needsIntercom = oauthConfigured || config.MCP_ENABLED;
-  return { ...core, intercom: needsIntercom ? await openIntercom(core, opts, closers) : undefined };
+  const intercom = needsIntercom ? await openIntercom(core, opts, closers) : undefined;
+  return intercom ? { ...core, producer: admittingProducer(core, intercom), intercom } : { ...core, intercom };
 }
 
 /** The `work` role: workers, schedulers, the agent loop. */
@@ -219,7 +238,8 @@ export async function buildDeps(config: Config, logger: Logger, opts: BuildOptio
   const closers: Closer[] = [];
   const core = await openCore(config, logger, opts, closers);
   const intercom = await openIntercom(core, opts, closers);
-  return { ...core, ...intercom, intercom, loop: agentLoop(core, opts) };
+  const producer = admittingProducer(core, intercom);
+  return { ...core, ...intercom, producer, intercom, loop: agentLoop(core, opts) };
 }
 
 /** Closes in reverse order of opening; one failure does not keep the rest open. */

@@ -128,8 +128,12 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
             trigger: 'webhook',
             task: 'new_message',
           },
-          // Leading edge: a quiet conversation's first event runs now (a fast first reply); later ones wait.
-          { coalesceMs: d.coalesceMs },
+          // Leading edge: a quiet conversation's first event runs now (a fast first reply); later ones wait. A
+          // tenant over its Intercom budget gets its place instead of a worker (ARCHITECTURE: Fair scheduling).
+          {
+            coalesceMs: d.coalesceMs,
+            admit: { keys: target.limitKeys, priority: 'action', limits: target.limits },
+          },
         );
         return done(reply, res.duplicate ? 'duplicate' : 'accepted', 202, { ok: true, jobId: res.jobId });
       } catch (err) {

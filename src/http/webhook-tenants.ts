@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { DecryptError, TenantNotFoundError } from '../errors.js';
+import type { AdmissionRequest } from '../queue/producer.js';
 import type { ConnectionStore } from '../vault/connection-store.js';
 import type { TenantStore, WorkspaceRoute } from '../vault/tenant-store.js';
 
@@ -14,6 +15,9 @@ export interface WebhookTenant {
   adminId: string | undefined;
   /** 'active' and 'revoked' are enqueued (revoked jobs park until reconnect); 'disconnected' is dropped. */
   status: 'active' | 'revoked' | 'disconnected';
+  /** The limiter keys and overrides its jobs spend Intercom budget under, exactly as vault.ts builds them. */
+  limitKeys: AdmissionRequest['keys'];
+  limits: AdmissionRequest['limits'];
 }
 
 export type SigningKey =
@@ -74,7 +78,13 @@ export function createWebhookTenantResolver(d: WebhookTenantResolverDeps): Webho
     if (!tenant) return undefined;
     const connection = await d.connections.latest(tenant.id);
     const status = tenant.status === 'disabled' || !connection ? 'disconnected' : connection.status;
-    return { tenantId: tenant.id, adminId: connection?.admin_id, status };
+    return {
+      tenantId: tenant.id,
+      adminId: connection?.admin_id,
+      status,
+      limitKeys: { appId: tenant.intercom_app_id, workspaceId: tenant.workspace_id },
+      limits: tenant.settings.limits,
+    };
   });
 
   return {

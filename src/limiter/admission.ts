@@ -1,5 +1,6 @@
 // Admission: ask the limiter before queueing a job, so a saturated tenant's job waits in the delayed set for its
 // place instead of being taken by a worker, denied and delayed (ARCHITECTURE: Fair scheduling).
+import type { Limits } from './limits.js';
 import type { CallPriority } from './priority.js';
 import type { LimitKeys, WindowLimiter } from './types.js';
 
@@ -8,19 +9,18 @@ export interface Admission {
   delayMs: number;
   /**
    * The tenant is over its budget right now. Queue such jobs behind jobs of tenants within budget (BullMQ serves
-   * jobs without a priority before prioritized ones), so a quiet tenant's reply never waits behind a flood.
+   * jobs without a priority before prioritized ones; queue/jobs.ts DEFERRED_JOB_PRIORITY), so a quiet tenant's
+   * reply never waits behind a flood.
    */
   deferred: boolean;
 }
 
-/** BullMQ priority for deferred jobs: any value puts them after every job without one. */
-export const DEFERRED_JOB_PRIORITY = 1;
-
 export function createAdmission(d: { limiter: WindowLimiter; callsPerJob?: number }) {
   const cost = d.callsPerJob ?? 1;
   return {
-    async admit(keys: LimitKeys, priority: CallPriority): Promise<Admission> {
-      const r = await d.limiter.admit(keys, { priority, cost });
+    /** `limits`: the tenant's own overrides, the same the vault's client takes with (vault.ts). */
+    async admit(keys: LimitKeys, priority: CallPriority, limits?: Partial<Limits>): Promise<Admission> {
+      const r = await d.limiter.admit(keys, { priority, cost, ...(limits ? { limits } : {}) });
       return r.ok ? { delayMs: 0, deferred: false } : { delayMs: r.retryAfterMs, deferred: true };
     },
   };

@@ -48,6 +48,12 @@ export interface JobPolicy {
   backoffMs: number;
 }
 
+/**
+ * BullMQ priority for a job whose tenant was over budget when it was queued (ARCHITECTURE: Fair scheduling):
+ * BullMQ serves every job without a priority first, so any value puts it behind jobs of tenants within budget.
+ */
+export const DEFERRED_JOB_PRIORITY = 1;
+
 export function conversationJobOptions(policy: JobPolicy) {
   return {
     attempts: policy.attempts,
