@@ -30,6 +30,8 @@ export function isCompleteAfterWrite(res: IntercomConversation, before: Intercom
   const list = res.conversation_parts;
   if (!list || list.conversation_parts.length !== list.total_count) return false;
   const knownIds = parts(before).map((p) => p.id);
+  // With no part known, a one-part answer (Intercom's documented reply example) cannot show what it left out.
+  if (knownIds.length === 0) return false;
   if (list.conversation_parts.length <= knownIds.length) return false;
   const ids = new Set(list.conversation_parts.map((p) => p.id));
   return knownIds.every((id) => ids.has(id));

@@ -241,9 +241,12 @@ export function createWriteGate(d: {
  * tag reads afresh: the policy checks the tag is on the conversation, and tag writes do not update known state.
  * A resumed intent reads afresh too: its read-back decides whether the write already landed.
  */
+// A note is private, but its intent records how many parts came before it, and the read-back after a crash looks
+// for it after that point: counted on stale state, an identical note another run posted meanwhile would settle
+// ours as landed (chaos: "done without a write").
 function needsCurrentState(spec: ActionSpec): boolean {
   if (spec.kind === 'assign') return spec.assignee.type === 'admin';
-  return !['tag.create', 'tag.attach', 'note'].includes(spec.kind);
+  return !['tag.create', 'tag.attach'].includes(spec.kind);
 }
 
 function conversationFor(run: GateRun, spec: ActionSpec, resumed: boolean): Promise<IntercomConversation> {

@@ -1,5 +1,5 @@
 // Intercom reads per agent run (issue: the rate budget decides how many conversations a workspace can serve):
-// a run reads the conversation once to start, once more before each customer-visible write (the human-collision
+// a run reads the conversation once to start, once more before each customer-visible write or note (the human-collision
 // guard), and no more; tags and teams are cached per tenant, the contact id comes from the run's conversation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
@@ -54,10 +54,11 @@ describe('Intercom reads per agent run', () => {
     expect(calls.filter((c) => c === 'POST /conversations/:id/tags')).toHaveLength(4);
   });
 
-  it('a handoff run (triage, note, team assignment) reads only the conversation that started it', async () => {
+  it('a handoff run (triage, note, team assignment) reads the conversation twice: to start, and before its note', async () => {
     const { result, calls } = await runAndLog('The dashboard shows a 500 error and is not working since this morning.');
     expect(result).toMatchObject({ stopReason: expect.stringMatching(/end_turn|handoff/) });
-    expect(calls.filter((c) => c.startsWith('GET '))).toEqual(['GET /conversations/:id']);
+    // The note's intent records the parts before it on fresh state (see gate.ts needsCurrentState).
+    expect(calls.filter((c) => c.startsWith('GET '))).toEqual(['GET /conversations/:id', 'GET /conversations/:id']);
     expect(calls).toContain('POST /conversations/:id/parts');
   });
 

@@ -24,6 +24,9 @@ describe('isCompleteAfterWrite', () => {
     expect(isCompleteAfterWrite(truncated, before)).toBe(false);
     expect(isCompleteAfterWrite(conversation({ parts: [teammate, ours] }), before)).toBe(false);
   });
+  it('refuses a one-part response when the run knew no parts (it cannot show a teammate part it left out)', () => {
+    expect(isCompleteAfterWrite(conversation({ parts: [ours] }), conversation({ parts: [] }))).toBe(false);
+  });
   it('refuses a response without parts, or no longer than what we knew (our write must be in it)', () => {
     const bare = conversation({});
     delete (bare as { conversation_parts?: unknown }).conversation_parts;
