@@ -1,0 +1,40 @@
+// The MCP face shares the agent's content and volume rules: what a teammate's token sends to a customer is held to
+// the same workspace policy as the agent's own writes (replies per hour, links, leaks), via the official SDK client.
+import { SEED_CONVERSATION_ID } from '@deskpilot/intercom-sandbox';
+import type { Stack } from '@deskpilot/testkit';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tenant } from '../../../src/db/schema.js';
+import { POLICY_DEFAULTS } from '../../../src/policy/settings.js';
+import { startTestStack } from '../../support/harness.js';
+import { ALL_ALLOWED, call, connectMcp, issueToken, ok } from './support.js';
+
+const writesTo = (stack: Stack) => stack.intercom.calls().filter((c) => c.method !== 'GET').length;
+
+describe('MCP writes under the workspace policy', () => {
+  let stack: Stack;
+  let tenant: Tenant;
+  let writer: Client;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ serve: true, work: false });
+    ({ tenant } = await stack.addTenant({ allowedTools: ALL_ALLOWED }));
+    writer = await connectMcp(stack.url, await issueToken(stack.deps, tenant.id, 'write', 'Ana (support lead)'));
+  }, 60_000);
+  afterAll(async () => {
+    await writer?.close();
+    await stack?.close();
+  });
+
+  it('MCP replies count toward the hourly reply volume: the one past repliesPerHour is refused', async () => {
+    const limit = POLICY_DEFAULTS.repliesPerHour;
+    for (let i = 0; i < limit; i++) {
+      await ok(writer, 'reply_to_conversation', { conversation_id: SEED_CONVERSATION_ID, body: `Update ${i + 1}.` });
+    }
+    const before = writesTo(stack);
+    const r = await call(writer, 'reply_to_conversation', { conversation_id: SEED_CONVERSATION_ID, body: 'One more.' });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/refused by the workspace policy \(volume\.hour\)/);
+    expect(writesTo(stack)).toBe(before);
+  });
+});
