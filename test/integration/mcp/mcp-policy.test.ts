@@ -37,4 +37,24 @@ describe('MCP writes under the workspace policy', () => {
     expect(r.text).toMatch(/refused by the workspace policy \(volume\.hour\)/);
     expect(writesTo(stack)).toBe(before);
   });
+
+  it('ticket title and description reach the customer, so a forbidden link in them is refused', async () => {
+    const before = writesTo(stack);
+    const created = await call(writer, 'create_ticket', {
+      conversation_id: SEED_CONVERSATION_ID,
+      ticket_type_id: '1',
+      title: 'Refund the duplicate charge',
+      description: 'Claim it at https://refunds-now.example.net/claim',
+    });
+    expect(created.isError).toBe(true);
+    expect(created.text).toMatch(/refused by the workspace policy \(links\.host\)/);
+    const converted = await call(writer, 'convert_to_ticket', {
+      conversation_id: SEED_CONVERSATION_ID,
+      ticket_type_id: '1',
+      title: 'See evil-phish.example.org for details',
+    });
+    expect(converted.isError).toBe(true);
+    expect(converted.text).toMatch(/\(links\.host\)/);
+    expect(writesTo(stack)).toBe(before);
+  });
 });
