@@ -1,6 +1,7 @@
 // The MCP face shares the agent's content and volume rules: what a teammate's token sends to a customer is held to
-// the same workspace policy as the agent's own writes (replies per hour, links, leaks), via the official SDK client.
-import { SEED_CONVERSATION_ID } from '@deskpilot/intercom-sandbox';
+// the same workspace policy as the agent's own writes (replies per hour, links, leaks), via the official SDK client;
+// Help Center articles get the rules that need no conversation (links, secret shapes).
+import { SEED_ARTICLES, SEED_BOT_ADMIN_ID, SEED_CONVERSATION_ID } from '@deskpilot/intercom-sandbox';
 import type { Stack } from '@deskpilot/testkit';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +57,41 @@ describe('MCP writes under the workspace policy', () => {
     expect(converted.isError).toBe(true);
     expect(converted.text).toMatch(/\(links\.host\)/);
     expect(writesTo(stack)).toBe(before);
+  });
+
+  it('article title and body are published, so a forbidden link or a secret in them is refused and audited', async () => {
+    const before = writesTo(stack);
+    const author = Number(SEED_BOT_ADMIN_ID);
+    const link = await call(writer, 'create_article', {
+      title: 'Resetting your password',
+      body: '<p>Use <a href="https://reset-password.example.net/go">this page</a>.</p>',
+      author_id: author,
+    });
+    expect(link.isError).toBe(true);
+    expect(link.text).toMatch(/refused by the workspace policy \(links\.host\)/);
+    const script = await call(writer, 'update_article', {
+      id: SEED_ARTICLES[0]!.id,
+      // Encoded, as Intercom would render it: only the decoded text shows the scheme.
+      body: '<a href="jav&#x61;script&colon;alert(1)">Refund status</a>',
+    });
+    expect(script.text).toMatch(/\(links\.scheme\)/);
+    const secret = await call(writer, 'update_article', {
+      id: SEED_ARTICLES[0]!.id,
+      title: 'Use key sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+    });
+    expect(secret.text).toMatch(/\(leaks\.secret\)/);
+    expect(writesTo(stack)).toBe(before);
+    const rows = (await stack.deps.audit.query({ tenantId: tenant.id })).filter((r) => r.action.endsWith('_article'));
+    expect(rows.map((r) => [r.action, r.outcome, r.details.rule])).toEqual([
+      ['mcp.create_article', 'refused', 'links.host'],
+      ['mcp.update_article', 'refused', 'links.scheme'],
+      ['mcp.update_article', 'refused', 'leaks.secret'],
+    ]);
+    const plain = await ok<{ state: string }>(writer, 'create_article', {
+      title: 'Changing your delivery address',
+      body: '<p>Open the order &amp; choose Edit address.</p>',
+      author_id: author,
+    });
+    expect(plain.state).toBe('draft');
   });
 });
