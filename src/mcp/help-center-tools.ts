@@ -33,6 +33,7 @@ async function audited<T extends { id: string }>(
   write: () => Promise<T>,
 ): Promise<T> {
   const base = { tenantId: ctx.principal.tenantId, actor: `mcp:${ctx.principal.label}`, action: `mcp.${action}` };
+  details = { ...details, tokenId: ctx.principal.tokenId };
   const verdict = checkArticleText(text, resolvePolicy(ctx.session.tenant.settings));
   if (!verdict.ok) {
     await ctx.audit.record({ ...base, outcome: 'refused', details: { ...details, rule: verdict.rule } });

@@ -94,4 +94,20 @@ describe('MCP writes under the workspace policy', () => {
     });
     expect(plain.state).toBe('draft');
   });
+
+  it('audit rows of MCP writes name the token id as well as its label (two tokens may share a label)', async () => {
+    const tokens = await stack.deps.db
+      .selectFrom('mcp_tokens')
+      .select('id')
+      .where('tenant_id', '=', tenant.id)
+      .execute();
+    expect(tokens).toHaveLength(1);
+    const rows = (await stack.deps.audit.query({ tenantId: tenant.id })).filter(
+      (r) => r.action.startsWith('tool.') || r.action === 'policy.refused' || r.action.endsWith('_article'),
+    );
+    expect(rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['tool.reply_to_conversation', 'policy.refused', 'mcp.create_article']),
+    );
+    expect(rows.filter((r) => r.details.tokenId !== tokens[0]!.id)).toEqual([]);
+  });
 });
