@@ -34,6 +34,8 @@ export interface GateRun {
   policy: Policy;
   /** Who the audit rows name: a teammate's token label for a call through the MCP face; the agent by default. */
   actor?: string;
+  /** Details every audit row of the run carries: the token id for an MCP call (two tokens may share a label). */
+  auditDetails?: Record<string, unknown>;
 }
 
 export interface GateRefusal {
@@ -127,7 +129,7 @@ export function createWriteGate(d: {
           runId: run.runId,
           action: `tool.${call.toolName}`,
           outcome,
-          details,
+          details: { ...details, ...run.auditDetails },
         });
       for (const original of call.actions) {
         const shadow = run.mode === 'shadow';
@@ -157,6 +159,7 @@ export function createWriteGate(d: {
               kind: original.spec.kind,
               rule: verdict.rule,
               reason: verdict.reason,
+              ...run.auditDetails,
             },
           });
           return { results, refused: { key: original.key, rule: verdict.rule, reason: verdict.reason } };

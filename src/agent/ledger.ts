@@ -2,6 +2,7 @@
 // idempotency keys, so an intent without an outcome means "maybe landed": the gate reads back before resending.
 import type { Db } from '../db/database.js';
 import { newId } from '../db/ids.js';
+import { jsonFieldEquals } from '../db/json-sql.js';
 import { dbNow } from '../db/sql.js';
 
 export type LedgerStatus = 'intent' | 'done' | 'failed' | 'skipped';
@@ -76,7 +77,9 @@ export function createActionLedger(d: { db: Db }): ActionLedger {
         .select(['run_id', 'created_at'])
         .where('tenant_id', '=', q.tenantId)
         .where('conversation_id', '=', q.conversationId)
-        .where('tool', '=', 'reply')
+        // By what the action is, not the caller's tool name: the agent's `reply` and the MCP face's
+        // `reply_to_conversation` share one volume rule per conversation.
+        .where(jsonFieldEquals('intent', 'kind', 'reply'))
         .where('status', '!=', 'failed')
         .where((eb) => eb.or([eb('run_id', '=', q.runId), eb('created_at', '>=', q.since)]))
         .execute();

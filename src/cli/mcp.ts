@@ -47,7 +47,9 @@ export async function mcpTokenCreate(
   const scope = parseScope(args.scopes);
   const ttlMs = parseTtl(args.ttl);
   const label = args.label.trim();
-  if (label === '' || label.length > 100) throw new UsageError('--label: who holds the token, 1-100 characters');
+  // The label is the audit actor and is printed by list: one line of visible text, nothing a terminal would act on.
+  if (label === '' || label.length > 100 || /[\p{C}\p{Zl}\p{Zp}]/u.test(label))
+    throw new UsageError('--label: who holds the token, 1-100 printable characters on one line');
   const { tokens, deps } = await store(ctx);
   const tenant = await deps.tenants.getTenant(args.tenant);
   const { token, info } = await tokens.create({ tenantId: tenant.id, label, scopes: scopesFor(scope), ttlMs });

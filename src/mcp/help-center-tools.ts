@@ -1,10 +1,14 @@
 // Intercom's hosted MCP tools for companies and Help Center articles. create_article and update_article are writes:
-// they need the write scope, and every attempt is audited to the token's label (they touch no conversation, so
-// they do not pass the conversation-bound gate; the tenant's limiter and 401 handling still apply via the client).
+// they need the write scope and the tenant's `articles` allowed tool, and every attempt is audited to the token's
+// label. They touch no conversation, so they do not pass the conversation-bound gate; what customers will read is
+// checked here by the policy's article rules (links, secret shapes), and the limiter and 401 handling still apply.
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { checkArticleText } from '../policy/article-text.js';
+import { resolvePolicy } from '../policy/settings.js';
 import { articleSummary, companySummary } from './compact.js';
 import { defineMcpTool, IdArg, type McpToolContext } from './mcp-tool.js';
+import { PolicyRefusedError } from './write-tools.js';
 
 const opts = (ctx: McpToolContext) => (ctx.signal ? { signal: ctx.signal } : {});
 const Page = z.number().int().min(1).max(10_000).optional().describe('Page number (default 1).');
@@ -20,14 +24,21 @@ const ArticleFields = {
   parent_id: z.number().int().positive().optional().describe('Collection id.'),
 };
 
-/** Audits a Help Center write with the token's label as actor, whether it landed or not. */
+/** Checks what customers will read, then audits the write with the token's label as actor, landed or not. */
 async function audited<T extends { id: string }>(
   ctx: McpToolContext,
   action: string,
+  text: ReadonlyArray<string | undefined>,
   details: Record<string, unknown>,
   write: () => Promise<T>,
 ): Promise<T> {
   const base = { tenantId: ctx.principal.tenantId, actor: `mcp:${ctx.principal.label}`, action: `mcp.${action}` };
+  details = { ...details, tokenId: ctx.principal.tokenId };
+  const verdict = checkArticleText(text, resolvePolicy(ctx.session.tenant.settings));
+  if (!verdict.ok) {
+    await ctx.audit.record({ ...base, outcome: 'refused', details: { ...details, rule: verdict.rule } });
+    throw new PolicyRefusedError(`refused by the workspace policy (${verdict.rule}): ${verdict.reason}`);
+  }
   try {
     const out = await write();
     await ctx.audit.record({ ...base, outcome: 'ok', details: { ...details, articleId: out.id } });
@@ -99,6 +110,7 @@ export const HELP_CENTER_TOOLS = [
   defineMcpTool({
     name: 'create_article',
     scope: 'write',
+    allowedAs: 'articles',
     readOnly: false,
     description: 'Create a Help Center article (draft unless state is published). Audited to you.',
     input: z.strictObject(ArticleFields),
@@ -111,8 +123,12 @@ export const HELP_CENTER_TOOLS = [
         state: i.state ?? 'draft',
         ...(i.parent_id !== undefined ? { parentId: i.parent_id, parentType: 'collection' as const } : {}),
       };
-      const a = await audited(ctx, 'create_article', { title: i.title, state: input.state }, () =>
-        ctx.client.createArticle(input, opts(ctx)),
+      const a = await audited(
+        ctx,
+        'create_article',
+        [i.title, i.description, i.body],
+        { title: i.title, state: input.state },
+        () => ctx.client.createArticle(input, opts(ctx)),
       );
       return articleSummary(a, false);
     },
@@ -120,6 +136,7 @@ export const HELP_CENTER_TOOLS = [
   defineMcpTool({
     name: 'update_article',
     scope: 'write',
+    allowedAs: 'articles',
     readOnly: false,
     description: 'Update a Help Center article: only the fields given change. Audited to you.',
     input: z
@@ -135,8 +152,12 @@ export const HELP_CENTER_TOOLS = [
         ...(i.parent_id !== undefined ? { parentId: i.parent_id, parentType: 'collection' as const } : {}),
       };
       const changed = Object.keys(input);
-      const a = await audited(ctx, 'update_article', { articleId: i.id, changed }, () =>
-        ctx.client.updateArticle(i.id, input, opts(ctx)),
+      const a = await audited(
+        ctx,
+        'update_article',
+        [i.title, i.description, i.body],
+        { articleId: i.id, changed },
+        () => ctx.client.updateArticle(i.id, input, opts(ctx)),
       );
       return articleSummary(a, false);
     },

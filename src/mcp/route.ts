@@ -1,11 +1,12 @@
 // `/mcp` on the receiver (ARCHITECTURE: the MCP face): bearer-token auth per the MCP authorization spec's
 // resource-server rules (401 + WWW-Authenticate with resource_metadata, RFC 9728 metadata at
 // /.well-known/oauth-protected-resource), a DNS-rebinding guard on Host, then the SDK's Streamable HTTP transport
-// in stateless mode: one server and transport per POST, handed fastify's raw request and response.
+// in stateless mode: one server and transport per POST, handed fastify's raw request and response. The guard and
+// the token check run in onRequest, before fastify reads or parses a body: a stranger gets 403/401, never 400/415.
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createMcpServer, type McpServerDeps } from './server.js';
-import { MCP_SCOPES, type McpTokenStore, type VerifyResult } from './token-store.js';
+import { MCP_SCOPES, type McpPrincipal, type McpTokenStore, type VerifyResult } from './token-store.js';
 
 export interface McpRouteDeps extends McpServerDeps {
   tokens: McpTokenStore;
@@ -63,7 +64,10 @@ export function registerMcpEndpoint(app: FastifyInstance, d: McpRouteDeps): void
       .send({ jsonrpc: '2.0', error: { code: -32001, message: 'unauthorized' }, id: null });
   }
 
-  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+  // Who onRequest authenticated, for the handler of the same request.
+  const principals = new WeakMap<FastifyRequest, McpPrincipal>();
+
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
     const hostname = hostnameOf(req.headers.host);
     const origin = req.headers.origin ? hostnameOf(req.headers.origin.replace(/^[a-z]+:\/\//i, '')) : undefined;
     if (!hostname || !hosts.has(hostname) || (req.headers.origin !== undefined && (!origin || !hosts.has(origin)))) {
@@ -74,6 +78,13 @@ export function registerMcpEndpoint(app: FastifyInstance, d: McpRouteDeps): void
     if (!match?.[1]) return unauthorized(req, reply, auth ? 'malformed' : undefined);
     const verified = await d.tokens.verify(match[1]);
     if (!verified.ok) return unauthorized(req, reply, verified.reason);
+    principals.set(req, verified.principal);
+    return undefined;
+  };
+
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const principal = principals.get(req);
+    if (!principal) return unauthorized(req, reply); // unreachable: onRequest answered already
     if (req.method !== 'POST') {
       // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
       return reply
@@ -81,8 +92,8 @@ export function registerMcpEndpoint(app: FastifyInstance, d: McpRouteDeps): void
         .header('allow', 'POST')
         .send({ jsonrpc: '2.0', error: { code: -32000, message: 'method not allowed' }, id: null });
     }
-    const tenant = await d.tenants.getTenant(verified.principal.tenantId);
-    const server = createMcpServer(d, verified.principal, tenant.allowed_tools);
+    const tenant = await d.tenants.getTenant(principal.tenantId);
+    const server = createMcpServer(d, principal, tenant.allowed_tools);
     const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
     reply.hijack();
     reply.raw.on('close', () => {
@@ -92,5 +103,5 @@ export function registerMcpEndpoint(app: FastifyInstance, d: McpRouteDeps): void
     await server.connect(transport);
     await transport.handleRequest(req.raw, reply.raw, req.body);
   };
-  app.route({ method: ['POST', 'GET', 'DELETE'], url: '/mcp', handler });
+  app.route({ method: ['POST', 'GET', 'DELETE'], url: '/mcp', onRequest: authenticate, handler });
 }

@@ -32,7 +32,7 @@ import { WRITE_TOOLS } from './write-tools.js';
 
 export const ALL_MCP_TOOLS: readonly McpTool[] = [...READ_TOOLS, ...HELP_CENTER_TOOLS, ...WRITE_TOOLS];
 /** Names a tenant's allowed tools may hold only for the MCP face (the agent has no such tool). */
-export const MCP_ONLY_ALLOWED = ['open', 'convert_to_ticket', 'create_ticket'] as const;
+export const MCP_ONLY_ALLOWED = ['open', 'convert_to_ticket', 'create_ticket', 'articles'] as const;
 
 export interface McpServerDeps extends TeammateGateDeps {
   vault: Pick<Vault, 'session'>;
@@ -43,7 +43,7 @@ export interface McpServerDeps extends TeammateGateDeps {
   version: string;
 }
 
-/** The tools this token may see: its scopes, then (for conversation writes) the tenant's allowed tools. */
+/** The tools this token may see: its scopes, then (for writes) the tenant's allowed tools. */
 export function offeredTools(principal: McpPrincipal, allowedTools: readonly string[]): McpTool[] {
   const allowed = new Set(allowedTools);
   return ALL_MCP_TOOLS.filter(

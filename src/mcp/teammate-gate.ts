@@ -76,6 +76,7 @@ export function createTeammateWrites(
             facts: { task: TEAMMATE_TASK, systemPrompt: '', articleUrls: [] },
             policy: resolvePolicy(tenant.settings),
             actor: `mcp:${call.principal.label}`,
+            auditDetails: { tokenId: call.principal.tokenId },
           },
           { toolName, toolUseId: 'call', actions },
         );

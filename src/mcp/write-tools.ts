@@ -51,6 +51,11 @@ function stateAction(state: 'closed' | 'open'): WriteAction {
   };
 }
 
+/** The ticket's customer-visible text in the spec, so the link and leak rules read it. */
+function ticketText(title: string | undefined, description: string | undefined) {
+  return { ...(title ? { title } : {}), ...(description ? { description } : {}) };
+}
+
 function ticketAttributes(title: string | undefined, description: string | undefined): Record<string, unknown> {
   return {
     ...(title ? { _default_title_: title } : {}),
@@ -164,7 +169,7 @@ export const WRITE_TOOLS = [
       gated(ctx, i.conversation_id, 'convert_to_ticket', async () => [
         {
           key: `convert:${i.ticket_type_id}`,
-          spec: { kind: 'ticket.convert', ticketTypeId: i.ticket_type_id },
+          spec: { kind: 'ticket.convert', ticketTypeId: i.ticket_type_id, ...ticketText(i.title, i.description) },
           describe: `convert the conversation to a ticket (type ${i.ticket_type_id})`,
           customerVisible: isCustomerVisible('ticket.convert'),
           perform: async (w) => ({
@@ -193,7 +198,12 @@ export const WRITE_TOOLS = [
         return [
           {
             key: `ticket:${i.ticket_type_id}`,
-            spec: { kind: 'ticket.create', ticketTypeId: i.ticket_type_id, title: i.title },
+            spec: {
+              kind: 'ticket.create',
+              ticketTypeId: i.ticket_type_id,
+              title: i.title,
+              ...ticketText(undefined, i.description),
+            },
             describe: `create a ticket "${i.title}" (type ${i.ticket_type_id}) for the customer`,
             customerVisible: isCustomerVisible('ticket.create'),
             perform: async (w) => {

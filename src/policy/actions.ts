@@ -12,8 +12,8 @@ export type ActionSpec =
   | { kind: 'tag.create'; name: string }
   | { kind: 'tag.attach'; name: string }
   | { kind: 'tag.detach'; name: string; id: string }
-  | { kind: 'ticket.convert'; ticketTypeId: string }
-  | { kind: 'ticket.create'; ticketTypeId: string; title: string };
+  | { kind: 'ticket.convert'; ticketTypeId: string; title?: string; description?: string }
+  | { kind: 'ticket.create'; ticketTypeId: string; title: string; description?: string };
 
 /** A close a teammate asked for through the MCP face; the close rule allows it only in a teammate's call. */
 export const TEAMMATE_CLOSE = 'teammate_request';
@@ -41,5 +41,11 @@ export function isCustomerVisible(kind: ActionKind): boolean {
 
 /** The text a customer would read, if the action posts any. */
 export function customerText(spec: ActionSpec): string | undefined {
-  return spec.kind === 'reply' ? spec.body : undefined;
+  if (spec.kind === 'reply') return spec.body;
+  if (spec.kind === 'ticket.convert' || spec.kind === 'ticket.create') {
+    // A ticket's title and description are shown to the customer, so the link and leak rules read them too.
+    const text = [spec.title, spec.description].filter((t) => t !== undefined && t !== '').join('\n\n');
+    return text === '' ? undefined : text;
+  }
+  return undefined;
 }

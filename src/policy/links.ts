@@ -1,7 +1,7 @@
 // links.*: customer-visible text may carry only https links on allowed hosts, and a cited article must be one
 // this run's Help Center search returned. Allowed hosts: the configured list plus the hosts of those articles.
 import { customerText, type ActionSpec } from './actions.js';
-import { allow, deny, type PolicyView, type Rule } from './view.js';
+import { allow, deny, type PolicyView, type Rule, type Verdict } from './view.js';
 
 // Schemes that run code or smuggle content, wherever they appear (href attributes, markdown links, bare text);
 // "data: open Settings" in prose (a space after the colon) is not a link.
@@ -52,9 +52,13 @@ export const links: Rule = (action: ActionSpec, view) => {
   }
   if (MARKUP.test(text))
     return deny('links.markup', 'replies are plain text: no HTML tags, entities or invisible characters');
+  return linkTargets(text, allowedHosts(view));
+};
+
+/** Schemes and hosts of every link in customer-visible text: only https, only on the allowed hosts. */
+export function linkTargets(text: string, allowed: Set<string>): Verdict {
   if (DANGEROUS_SCHEME.test(text) || SCHEME_RELATIVE.test(text))
     return deny('links.scheme', 'links may only use https');
-  const allowed = allowedHosts(view);
   for (const m of text.matchAll(ANY_SCHEME_URL)) {
     if (m[1]?.toLowerCase() !== 'https') return deny('links.scheme', 'links may only use https');
     const host = hostOf(m[0]);
@@ -68,4 +72,4 @@ export const links: Rule = (action: ActionSpec, view) => {
       return deny('links.host', `links may only point at the Help Center or allowed hosts, not ${host}`);
   }
   return allow;
-};
+}

@@ -113,6 +113,20 @@ describe('MCP security', () => {
     expect(JSON.stringify(rows)).not.toContain(expired.token.slice(4));
   });
 
+  it('an unauthenticated POST is refused before its body is read: malformed JSON or a wrong type get 401', async () => {
+    const meta = `resource_metadata="${stack.url}/.well-known/oauth-protected-resource/mcp"`;
+    const bodies: Array<[string, string]> = [
+      ['application/json', '{"jsonrpc": "2.0", "id": 1, "method":'],
+      ['application/x-unknown', 'not json at all'],
+    ];
+    for (const [type, body] of bodies) {
+      const res = await fetch(`${stack.url}/mcp`, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(res.status, type).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="deskpilot", ${meta}`);
+      await res.body?.cancel();
+    }
+  });
+
   it('refuses a foreign Host or Origin (DNS rebinding) and answers GET with 405 in stateless mode', async () => {
     const token = await issueToken(stack.deps, a.id, 'read');
     const port = new URL(stack.url).port;

@@ -84,6 +84,18 @@ describe('deskpilot mcp token', () => {
         /^deskpilot: tenant tn_nope not found\n$/,
       ],
       [
+        ['mcp', 'token', 'create', '--tenant', tenantId, '--label', 'Ana\nmcp:admin', '--scopes', 'read'],
+        /^deskpilot: --label: who holds the token, 1-100 printable characters on one line\n$/,
+      ],
+      [
+        ['mcp', 'token', 'create', '--tenant', tenantId, '--label', 'Ana\u001b[2J', '--scopes', 'read'],
+        /^deskpilot: --label: who holds the token, 1-100 printable characters on one line\n$/,
+      ],
+      [
+        ['mcp', 'token', 'create', '--tenant', tenantId, '--label', 'a'.repeat(101), '--scopes', 'read'],
+        /^deskpilot: --label: who holds the token, 1-100 printable characters on one line\n$/,
+      ],
+      [
         ['mcp', 'token', 'revoke', 'mcp_nope'],
         /^deskpilot: no MCP token mcp_nope \(see `deskpilot mcp token list --tenant <id>`\)\n$/,
       ],

@@ -246,7 +246,7 @@ describe('MCP tools against the sandbox', () => {
     );
   });
 
-  it("write tools follow the tenant's allowed tools: a tenant without reply never offers it", async () => {
+  it("write tools follow the tenant's allowed tools: a tenant without reply or articles never offers them", async () => {
     stack.intercom.addWorkspace({ appId: 'narrow01', name: 'Narrow Shop' });
     stack.intercom.addAdmin('narrow01', { id: '7100001', name: 'Narrow bot', email: 'bot@narrow.example', bot: true });
     const { tenant: narrow } = await stack.addTenant({
@@ -257,17 +257,15 @@ describe('MCP tools against the sandbox', () => {
     const client = await connectMcp(stack.url, await issueToken(stack.deps, narrow.id, 'write'));
     try {
       const names = (await client.listTools()).tools.map((t) => t.name);
-      expect(names.filter((n) => !READ_NAMES.includes(n)).sort()).toEqual([
-        'add_note',
-        'create_article',
-        'tag_conversation',
-        'update_article',
-      ]);
+      expect(names.filter((n) => !READ_NAMES.includes(n)).sort()).toEqual(['add_note', 'tag_conversation']);
       await expect(
         client.callTool({
           name: 'reply_to_conversation',
           arguments: { conversation_id: SEED_CONVERSATION_ID, body: 'x' },
         }),
+      ).rejects.toThrow(/Unknown tool/);
+      await expect(
+        client.callTool({ name: 'create_article', arguments: { title: 'x', author_id: Number(SEED_BOT_ADMIN_ID) } }),
       ).rejects.toThrow(/Unknown tool/);
     } finally {
       await client.close();

@@ -6,7 +6,7 @@ import { createMcpTokenStore, scopesFor } from '../../../src/mcp/token-store.js'
 import { DEFAULT_TOOLS } from '../../../src/vault/tenant-store.js';
 
 /** Every name a tenant may allow: the agent's tools and the MCP-only writes. */
-export const ALL_ALLOWED = [...DEFAULT_TOOLS, 'open', 'convert_to_ticket', 'create_ticket'];
+export const ALL_ALLOWED = [...DEFAULT_TOOLS, 'open', 'convert_to_ticket', 'create_ticket', 'articles'];
 
 export async function issueToken(deps: Deps, tenantId: string, scope: 'read' | 'write', label = `tester-${scope}`) {
   const store = createMcpTokenStore({ db: deps.db });
