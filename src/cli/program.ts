@@ -59,13 +59,19 @@ function role(env: Env, serve: boolean, work: boolean) {
   return async () => {
     const { ctx } = context(env);
     // One composition root per role: `serve` and `work` build only what they use.
-    const running =
+    const starting = (async () =>
       serve && work
-        ? await startRoles(await ctx.deps(), { serve, work, migrate: true })
+        ? startRoles(await ctx.deps(), { serve, work, migrate: true })
         : serve
-          ? await startServe(await buildReceiver(ctx.config, ctx.logger), { migrate: true })
-          : await startWork(await buildWorker(ctx.config, ctx.logger), { migrate: true });
-    stopOnSignals(running.stop, (err) => ctx.logger.error({ err }, 'shutdown failed'));
+          ? startServe(await buildReceiver(ctx.config, ctx.logger), { migrate: true })
+          : startWork(await buildWorker(ctx.config, ctx.logger), { migrate: true }))();
+    // Handlers before start-up ends: a SIGTERM right after "receiver listening" (or during start-up) must stop
+    // cleanly, not take the default action and kill the process mid-start.
+    stopOnSignals(
+      async () => (await starting).stop(),
+      (err) => ctx.logger.error({ err }, 'shutdown failed'),
+    );
+    await starting;
   };
 }
 
