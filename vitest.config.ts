@@ -5,7 +5,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       {
         test: {
           name: 'integration',
@@ -17,6 +23,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          // In CI only: a test that fails once on the loaded 2-core runner (child-process start-up, timing of
+          // spawned roles) runs once more; a real defect fails both times. Local runs never retry.
+          retry: process.env.CI ? 1 : 0,
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
