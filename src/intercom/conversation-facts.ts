@@ -10,6 +10,13 @@ export function parts(conv: IntercomConversation): IntercomConversationPart[] {
   return conv.conversation_parts?.conversation_parts ?? [];
 }
 
+/** The id of the customer's last message (a comment part, else the opening message), if a customer wrote. */
+export function lastCustomerMessageId(conv: IntercomConversation): string | undefined {
+  const last = parts(conv).findLast((p) => p.part_type === 'comment' && isCustomerAuthor(p.author.type));
+  if (last) return last.id;
+  return isCustomerAuthor(conv.source.author.type) ? conv.source.id : undefined;
+}
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
 
 /**

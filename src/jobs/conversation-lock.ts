@@ -19,6 +19,9 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Marks outlive any burst or redelivery by far. */
+const SEEN_TTL_S = 604_800;
+
 export interface ConversationLock {
   acquire(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
   /** Extends the lock; false when it was lost (expired and taken), and the run must stop. */
@@ -28,6 +31,12 @@ export interface ConversationLock {
   /** When the conversation's state was last fetched by a completed run (ms, Redis's clock); older events coalesce. */
   lastSeen(tenantId: string, conversationId: string): Promise<number>;
   markSeen(tenantId: string, conversationId: string, atMs: number): Promise<void>;
+  /**
+   * The customer message the latest run was started on (or a skip decided on), so our own action after a newer
+   * message is not taken for its answer (handle-conversation-event.ts). Undefined when unknown (expired).
+   */
+  lastHandled(tenantId: string, conversationId: string): Promise<string | undefined>;
+  markHandled(tenantId: string, conversationId: string, messageId: string): Promise<void>;
 }
 
 export function createConversationLock(d: {
@@ -38,6 +47,7 @@ export function createConversationLock(d: {
   const ttl = d.ttlMs ?? 30_000;
   const lockKey = (t: string, c: string) => `${d.prefix}:conv:lock:${t}:${c}`;
   const seenKey = (t: string, c: string) => `${d.prefix}:conv:seen:${t}:${c}`;
+  const handledKey = (t: string, c: string) => `${d.prefix}:conv:handled:${t}:${c}`;
   return {
     ttlMs: ttl,
     async renew(t, c, owner) {
@@ -53,13 +63,21 @@ export function createConversationLock(d: {
       return Number((await d.redis.get(seenKey(t, c))) ?? 0);
     },
     async markSeen(t, c, atMs) {
-      // Keep the newest mark only; a week is far longer than any burst or redelivery.
+      // Keep the newest mark only.
       await d.redis.eval(
-        `local cur = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', 604800) end return 1`,
+        `local cur = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1`,
         1,
         seenKey(t, c),
         String(atMs),
+        String(SEEN_TTL_S),
       );
+    },
+    async lastHandled(t, c) {
+      return (await d.redis.get(handledKey(t, c))) ?? undefined;
+    },
+    async markHandled(t, c, messageId) {
+      // Runs on a conversation are serialized by the lock, so the latest writer saw the newest message.
+      await d.redis.set(handledKey(t, c), messageId, 'EX', SEEN_TTL_S);
     },
   };
 }

@@ -7,7 +7,7 @@ import { InvalidJobError, RateLimitedError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import { ConversationEventJob } from '../queue/jobs.js';
 import type { RedisClock } from '../queue/redis-clock.js';
-import { isCustomerAuthor, parts } from '../intercom/conversation-facts.js';
+import { isCustomerAuthor, lastCustomerMessageId, parts } from '../intercom/conversation-facts.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
 import type { ConversationLock } from './conversation-lock.js';
@@ -78,6 +78,14 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
     return undefined;
   }
 
+  /** A skip decided on this fetch: events received before it coalesce, and our action answers its message. */
+  async function markDecided(data: ConversationEventJob, fetchedAt: number, messageId: string | undefined) {
+    await Promise.all([
+      d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt),
+      messageId === undefined ? undefined : d.lock.markHandled(data.tenantId, data.conversationId, messageId),
+    ]);
+  }
+
   return async (job: Job, token?: string): Promise<ConversationJobResult> => {
     const parsed = ConversationEventJob.safeParse(job.data);
     const base = { jobId: job.id, attempt: job.attemptsMade + 1 };
@@ -136,14 +144,28 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         // Read before the fetch, by the same clock the receiver stamped its events with (see producer.ts).
         const fetchedAt = await d.clock.nowMs();
         const conversation = await session.client.getConversation(data.conversationId, { priority: 'action' });
-        const verdict =
+        let verdict =
           !resuming && (data.task === 'new_message' || data.task === 'recover')
             ? needsAgent(conversation, session.connection.admin_id)
             : true;
+        const messageId = lastCustomerMessageId(conversation);
+        // Our action after the customer's last message answers it only if a run saw that message: one written
+        // while a run composed its reply lands before that reply and would otherwise read as answered (chaos).
+        if (verdict === 'own_action' && messageId !== undefined) {
+          const handled = await d.lock.lastHandled(data.tenantId, data.conversationId);
+          if (handled !== undefined && handled !== messageId) {
+            log.info({ messageId, handled }, 'our last action came from a run that never saw this message');
+            verdict = true;
+          }
+        }
         if (verdict !== true) {
-          await d.lock.markSeen(data.tenantId, data.conversationId, fetchedAt);
+          await markDecided(data, fetchedAt, messageId);
           log.info({ skipped: verdict }, 'nothing for the agent to do');
           return { skipped: verdict };
+        }
+        // Before the run, so a crash and resume still count its writes as the answer to this message.
+        if (!resuming && messageId !== undefined) {
+          await d.lock.markHandled(data.tenantId, data.conversationId, messageId);
         }
         const outcome = await runAgent(d.loop, {
           tenant: session.tenant,

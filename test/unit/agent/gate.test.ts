@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { teammateActivity } from '../../../src/agent/gate.js';
+import { lastCustomerMessageId } from '../../../src/intercom/conversation-facts.js';
 import { needsAgent } from '../../../src/jobs/handle-conversation-event.js';
 import { BOT, conversation, part } from './fixtures.js';
 
@@ -52,5 +53,23 @@ describe('needsAgent', () => {
     expect(needsAgent(handedOff, BOT)).toBe('own_action');
     const teammateNote = conversation({ parts: [part('admin', '9608801', 'note', '<p>fyi</p>', T)] });
     expect(needsAgent(teammateNote, BOT)).toBe(true);
+  });
+});
+
+describe('lastCustomerMessageId (what a run saw, so our later action counts as its answer)', () => {
+  it("names the customer's newest comment, else the opening message, never a teammate's or a note", () => {
+    const opening = conversation({});
+    expect(lastCustomerMessageId(opening)).toBe(opening.source.id);
+    const followedUp = conversation({
+      parts: [
+        part('user', 'c1', 'comment', '<p>more</p>', T),
+        part('admin', BOT, 'comment', '<p>ours</p>', T + 1),
+        part('user', 'c1', 'note', '<p>not a message</p>', T + 2),
+      ],
+    });
+    expect(lastCustomerMessageId(followedUp)).toBe(`p${T}c1`);
+    const byTeammate = conversation({});
+    byTeammate.source.author.type = 'admin';
+    expect(lastCustomerMessageId(byTeammate)).toBeUndefined();
   });
 });
