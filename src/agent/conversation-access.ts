@@ -115,8 +115,7 @@ export function bindConversation(d: BindInput<IntercomClient>): ConversationAcce
       },
       async createTag(name) {
         state.wrote(undefined);
-        const created = await client.createTag(name, o);
-        directory.addTag(tenantId, created);
+        const created = await directory.createTag(tenantId, name, () => client.createTag(name, o));
         return { id: created.id, name: created.name };
       },
       async convertToTicket(ticketTypeId, attributes) {

@@ -10,6 +10,12 @@ export interface WorkspaceDirectory {
   addTag(tenantId: string, tag: IntercomTag): void;
   /** Drops the tenant's cached tags: a name was not found, or Intercom no longer knows a cached id. */
   forgetTags(tenantId: string): void;
+  /**
+   * Creates a tag once per process: a name already in the cached listing is returned as it is, and runs that ask
+   * for the same new name at once share one request. Intercom's POST /tags answers an existing name with that tag,
+   * so sharing changes no outcome, only the calls spent (concurrent triage runs each created the taxonomy).
+   */
+  createTag(tenantId: string, name: string, create: () => Promise<IntercomTag>): Promise<IntercomTag>;
 }
 
 interface TenantCache<T> {
@@ -57,17 +63,35 @@ export function createWorkspaceDirectory(
   const now = d.now ?? Date.now;
   const teams = tenantCache<IntercomTeam[]>(ttlMs, maxTenants, now);
   const tags = tenantCache<IntercomTag[]>(ttlMs, maxTenants, now);
+  const creating = new Map<string, Promise<IntercomTag>>();
+  const sameName = (name: string) => (t: IntercomTag) => t.name.trim().toLowerCase() === name.trim().toLowerCase();
+  const addTag = (tenantId: string, tag: IntercomTag) => {
+    const known = tags.peek(tenantId);
+    if (!known) return;
+    tags.set(
+      tenantId,
+      known.then((list) => [...list.filter((t) => t.id !== tag.id), tag]),
+    );
+  };
   return {
     teams: (tenantId, load) => teams.get(tenantId, load),
     tags: (tenantId, load) => tags.get(tenantId, load),
-    addTag(tenantId, tag) {
-      const known = tags.peek(tenantId);
-      if (!known) return;
-      tags.set(
-        tenantId,
-        known.then((list) => [...list.filter((t) => t.id !== tag.id), tag]),
-      );
-    },
+    addTag,
     forgetTags: (tenantId) => tags.forget(tenantId),
+    async createTag(tenantId, name, create) {
+      const listed = await tags.peek(tenantId)?.catch(() => undefined);
+      const found = listed?.find(sameName(name));
+      if (found) return found;
+      const key = `${tenantId}\u0000${name.trim().toLowerCase()}`;
+      const pending = creating.get(key);
+      if (pending) return pending;
+      const created = create().then((tag) => {
+        addTag(tenantId, tag);
+        return tag;
+      });
+      creating.set(key, created);
+      // Settled either way, the next ask looks at the listing again (a failure is not shared with later runs).
+      return created.finally(() => creating.delete(key));
+    },
   };
 }

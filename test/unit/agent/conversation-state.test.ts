@@ -101,4 +101,25 @@ describe('createWorkspaceDirectory tags', () => {
     await dir.tags('t1', load);
     expect(loads).toBe(4);
   });
+
+  it('creates a new name once for concurrent asks, and not at all once it is listed', async () => {
+    const dir = createWorkspaceDirectory();
+    await dir.tags('t1', async () => [{ type: 'tag', id: '1', name: 'Billing' }]);
+    let creates = 0;
+    const create = async () => {
+      creates += 1;
+      await new Promise((r) => setTimeout(r, 5));
+      return { type: 'tag', id: '9', name: 'Refund' };
+    };
+    const made = await Promise.all([dir.createTag('t1', 'Refund', create), dir.createTag('t1', ' refund', create)]);
+    expect(made.map((t) => t.id)).toEqual(['9', '9']);
+    expect(creates).toBe(1);
+    expect((await dir.createTag('t1', 'billing', create)).id).toBe('1'); // listed: no request
+    expect((await dir.createTag('t1', 'REFUND', create)).id).toBe('9'); // created earlier: now listed
+    expect(creates).toBe(1);
+    // Another tenant's same name is its own tag; a failed create is not handed to the next ask.
+    await expect(dir.createTag('t2', 'Refund', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect((await dir.createTag('t2', 'Refund', create)).id).toBe('9');
+    expect(creates).toBe(2);
+  });
 });
