@@ -7,12 +7,9 @@ import { AppError } from '../errors.js';
 import { checkArticleText } from '../policy/article-text.js';
 import { resolvePolicy } from '../policy/settings.js';
 import { articleSummary, companySummary } from './compact.js';
-import { defineMcpTool, IdArg, type McpToolContext } from './mcp-tool.js';
+import { callOptions, defineMcpTool, IdArg, Page, PerPage, type McpToolContext } from './mcp-tool.js';
 import { PolicyRefusedError } from './write-tools.js';
 
-const opts = (ctx: McpToolContext) => (ctx.signal ? { signal: ctx.signal } : {});
-const Page = z.number().int().min(1).max(10_000).optional().describe('Page number (default 1).');
-const PerPage = z.number().int().min(1).max(50).optional().describe('Results per page (default 20, at most 50).');
 const ArticleState = z.enum(['published', 'draft']);
 
 const ArticleFields = {
@@ -58,7 +55,7 @@ export const HELP_CENTER_TOOLS = [
     description: 'List the workspace companies, a page at a time.',
     input: z.strictObject({ page: Page, per_page: PerPage }),
     async run(ctx, i) {
-      const r = await ctx.client.listCompanies({ page: i.page ?? 1, perPage: i.per_page ?? 20, ...opts(ctx) });
+      const r = await ctx.client.listCompanies({ page: i.page ?? 1, perPage: i.per_page ?? 20, ...callOptions(ctx) });
       return { total_count: r.totalCount, companies: r.items.map(companySummary), next_page: r.next };
     },
   }),
@@ -69,7 +66,7 @@ export const HELP_CENTER_TOOLS = [
     description: 'One company: plan, size, spend, user and session counts, custom attributes.',
     input: z.strictObject({ id: IdArg.describe('Company id (Intercom id, not your company_id).') }),
     async run(ctx, i) {
-      return companySummary(await ctx.client.getCompany(i.id, opts(ctx)));
+      return companySummary(await ctx.client.getCompany(i.id, callOptions(ctx)));
     },
   }),
   defineMcpTool({
@@ -79,7 +76,7 @@ export const HELP_CENTER_TOOLS = [
     description: 'List Help Center articles (titles, state, URL, a short excerpt), a page at a time.',
     input: z.strictObject({ page: Page, per_page: PerPage }),
     async run(ctx, i) {
-      const r = await ctx.client.listArticles({ page: i.page ?? 1, perPage: i.per_page ?? 20, ...opts(ctx) });
+      const r = await ctx.client.listArticles({ page: i.page ?? 1, perPage: i.per_page ?? 20, ...callOptions(ctx) });
       return { total_count: r.totalCount, articles: r.items.map((a) => articleSummary(a, false)), next_page: r.next };
     },
   }),
@@ -93,7 +90,10 @@ export const HELP_CENTER_TOOLS = [
       state: z.enum(['published', 'draft', 'all']).optional().describe('Default published.'),
     }),
     async run(ctx, i) {
-      const found = await ctx.client.searchArticles({ phrase: i.phrase, state: i.state ?? 'published' }, opts(ctx));
+      const found = await ctx.client.searchArticles(
+        { phrase: i.phrase, state: i.state ?? 'published' },
+        callOptions(ctx),
+      );
       return { articles: found.map((a) => articleSummary(a, false)) };
     },
   }),
@@ -104,7 +104,7 @@ export const HELP_CENTER_TOOLS = [
     description: 'One Help Center article with its body as text.',
     input: z.strictObject({ id: IdArg.describe('Article id.') }),
     async run(ctx, i) {
-      return articleSummary(await ctx.client.getArticle(i.id, opts(ctx)), true);
+      return articleSummary(await ctx.client.getArticle(i.id, callOptions(ctx)), true);
     },
   }),
   defineMcpTool({
@@ -128,7 +128,7 @@ export const HELP_CENTER_TOOLS = [
         'create_article',
         [i.title, i.description, i.body],
         { title: i.title, state: input.state },
-        () => ctx.client.createArticle(input, opts(ctx)),
+        () => ctx.client.createArticle(input, callOptions(ctx)),
       );
       return articleSummary(a, false);
     },
@@ -157,7 +157,7 @@ export const HELP_CENTER_TOOLS = [
         'update_article',
         [i.title, i.description, i.body],
         { articleId: i.id, changed },
-        () => ctx.client.updateArticle(i.id, input, opts(ctx)),
+        () => ctx.client.updateArticle(i.id, input, callOptions(ctx)),
       );
       return articleSummary(a, false);
     },

@@ -51,9 +51,14 @@ export const PerPage = z
   .max(50)
   .optional()
   .describe('Results per page (default 20, at most 50).');
+export const Page = z.number().int().min(1).max(10_000).optional().describe('Page number (default 1).');
 export const StartingAfter = z
   .string()
   .min(1)
   .max(500)
   .optional()
   .describe("Cursor from a previous page's next_cursor.");
+
+/** Options for the tenant's Intercom client: the MCP request's abort signal, when the transport gave one. */
+export const callOptions = (ctx: McpToolContext): { signal?: AbortSignal } =>
+  ctx.signal ? { signal: ctx.signal } : {};

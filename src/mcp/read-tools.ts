@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { SearchFilter, SearchQuery } from '../intercom/client.js';
 import { intercomInboxUrl } from '../intercom/regions.js';
 import { contactSummary, conversationDetail, conversationSummary } from './compact.js';
-import { defineMcpTool, IdArg, PerPage, StartingAfter, type McpToolContext } from './mcp-tool.js';
+import { callOptions, defineMcpTool, IdArg, PerPage, StartingAfter, type McpToolContext } from './mcp-tool.js';
 import { parseSearch } from './search-syntax.js';
 import { ToolInputError } from '../tools/tool.js';
 
@@ -84,12 +84,17 @@ function contactFilters(i: ContactSearch): SearchFilter[] {
   return f;
 }
 
-async function searchConversations(ctx: McpToolContext, i: ConversationSearch) {
-  const page = await ctx.client.searchConversationsPage(all(conversationFilters(i)), {
+/** Paging (Intercom's cursor) and the request's abort signal, as both search tools pass them. */
+function pageOptions(ctx: McpToolContext, i: { per_page?: number | undefined; starting_after?: string | undefined }) {
+  return {
     perPage: i.per_page ?? 20,
     ...(i.starting_after ? { startingAfter: i.starting_after } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
+    ...callOptions(ctx),
+  };
+}
+
+async function searchConversations(ctx: McpToolContext, i: ConversationSearch) {
+  const page = await ctx.client.searchConversationsPage(all(conversationFilters(i)), pageOptions(ctx, i));
   return {
     total_count: page.totalCount,
     conversations: page.items.map((c) => conversationSummary(c, url(ctx, 'conversation', c.id))),
@@ -98,19 +103,13 @@ async function searchConversations(ctx: McpToolContext, i: ConversationSearch) {
 }
 
 async function searchContacts(ctx: McpToolContext, i: ContactSearch) {
-  const page = await ctx.client.searchContactsPage(all(contactFilters(i)), {
-    perPage: i.per_page ?? 20,
-    ...(i.starting_after ? { startingAfter: i.starting_after } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
+  const page = await ctx.client.searchContactsPage(all(contactFilters(i)), pageOptions(ctx, i));
   return {
     total_count: page.totalCount,
     contacts: page.items.map((c) => contactSummary(c, url(ctx, 'contact', c.id))),
     next_cursor: page.next,
   };
 }
-
-const opts = (ctx: McpToolContext) => (ctx.signal ? { signal: ctx.signal } : {});
 
 export const READ_TOOLS = [
   defineMcpTool({
@@ -162,7 +161,7 @@ export const READ_TOOLS = [
       const [, kind, id] = /^(conversation|contact)_(.+)$/.exec(input.id) ?? [];
       if (!id) throw new ToolInputError('id must look like conversation_<id> or contact_<id>');
       if (kind === 'contact') {
-        const c = contactSummary(await ctx.client.getContact(id, opts(ctx)), url(ctx, 'contact', id));
+        const c = contactSummary(await ctx.client.getContact(id, callOptions(ctx)), url(ctx, 'contact', id));
         return {
           id: input.id,
           title: c.name ?? c.email ?? id,
@@ -171,7 +170,10 @@ export const READ_TOOLS = [
           metadata: { type: 'contact' },
         };
       }
-      const c = conversationDetail(await ctx.client.getConversation(id, opts(ctx)), url(ctx, 'conversation', id));
+      const c = conversationDetail(
+        await ctx.client.getConversation(id, callOptions(ctx)),
+        url(ctx, 'conversation', id),
+      );
       const body = [c.source.body, ...c.parts.map((p) => (p.body ? `${p.author}: ${p.body}` : undefined))].filter(
         Boolean,
       );
@@ -201,7 +203,7 @@ export const READ_TOOLS = [
     input: z.strictObject({ id: IdArg.describe('Conversation id.') }),
     async run(ctx, input) {
       return conversationDetail(
-        await ctx.client.getConversation(input.id, opts(ctx)),
+        await ctx.client.getConversation(input.id, callOptions(ctx)),
         url(ctx, 'conversation', input.id),
       );
     },
@@ -221,7 +223,7 @@ export const READ_TOOLS = [
     description: 'One contact: name, email, role, external id, dates and custom attributes.',
     input: z.strictObject({ id: IdArg.describe('Contact id.') }),
     async run(ctx, input) {
-      return contactSummary(await ctx.client.getContact(input.id, opts(ctx)), url(ctx, 'contact', input.id));
+      return contactSummary(await ctx.client.getContact(input.id, callOptions(ctx)), url(ctx, 'contact', input.id));
     },
   }),
 ];
