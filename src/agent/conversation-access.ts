@@ -2,6 +2,7 @@
 // writer that only the gate holds. Neither takes a conversation id, so no model input can name another one.
 import { IntercomNotFoundError } from '../errors.js';
 import type { IntercomClient } from '../intercom/client.js';
+import { createdPartId } from '../intercom/conversation-facts.js';
 import type { IntercomContact, IntercomConversation, IntercomTag } from '../intercom/schemas.js';
 import type { CallPriority } from '../limiter/priority.js';
 import { ToolInputError, type ConversationReader, type ConversationWriter } from '../tools/tool.js';
@@ -90,7 +91,9 @@ export function bindConversation(d: BindInput<IntercomClient>): ConversationAcce
     return {
       // Reply and manage answer with the conversation: the gate may use it as the next write's fresh state.
       async post(messageType, body) {
-        state.wrote(await client.reply(id, { messageType, adminId, body }, o));
+        const res = await client.reply(id, { messageType, adminId, body }, o);
+        state.wrote(res);
+        return createdPartId(res, adminId, messageType);
       },
       async assign(assignee) {
         state.wrote(await client.assign(id, { adminId, assignee }, o));

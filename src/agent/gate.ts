@@ -176,7 +176,14 @@ export function createWriteGate(d: {
         const conv = await conversationFor(run, original.spec, existing !== undefined);
         // Read back first: a write that landed before a crash is settled (and audited) even if a teammate has
         // acted since; only a write still to be sent must stand down for them.
-        if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent))) {
+        const claimed = existing
+          ? await d.ledger.claimedParts({
+              tenantId: ctx.tenantId,
+              conversationId: ctx.conversationId,
+              exceptRunId: run.runId,
+            })
+          : new Set<string>();
+        if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent), claimed)) {
           await d.ledger.settle(existing.id, 'done', { recovered: true });
           await audit('ok', {
             key: action.key,
@@ -244,12 +251,12 @@ export function createWriteGate(d: {
  * tag reads afresh: the policy checks the tag is on the conversation, and tag writes do not update known state.
  * A resumed intent reads afresh too: its read-back decides whether the write already landed.
  */
-// A note is private, but its intent records how many parts came before it, and the read-back after a crash looks
-// for it after that point: counted on stale state, an identical note another run posted meanwhile would settle
-// ours as landed (chaos: "done without a write").
+// A note is private too. Its intent counts the parts before it on known state, which may miss an identical note
+// another run posted meanwhile; the read-back skips parts other runs' settled writes claim (ledger.claimedParts),
+// so that note cannot settle ours as landed (chaos: "done without a write").
 function needsCurrentState(spec: ActionSpec): boolean {
   if (spec.kind === 'assign') return spec.assignee.type === 'admin';
-  return !['tag.create', 'tag.attach'].includes(spec.kind);
+  return !['tag.create', 'tag.attach', 'note'].includes(spec.kind);
 }
 
 function conversationFor(run: GateRun, spec: ActionSpec, resumed: boolean): Promise<IntercomConversation> {

@@ -1,9 +1,13 @@
 // The action ledger: an intent row before each Intercom write and its outcome after. Intercom writes have no
 // idempotency keys, so an intent without an outcome means "maybe landed": the gate reads back before resending.
+import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { newId } from '../db/ids.js';
 import { jsonFieldEquals } from '../db/json-sql.js';
 import { dbNow } from '../db/sql.js';
+
+/** A message write's outcome names the part it created (tools/reply.ts, tools/add-note.ts). */
+const PartClaim = z.looseObject({ partId: z.string() });
 
 export type LedgerStatus = 'intent' | 'done' | 'failed' | 'skipped';
 
@@ -26,6 +30,8 @@ export interface ActionLedger {
     intent: unknown;
   }): Promise<string>;
   settle(id: string, status: Exclude<LedgerStatus, 'intent'>, outcome: unknown): Promise<void>;
+  /** Part ids that settled writes of other runs on this conversation created (their outcomes' `partId`). */
+  claimedParts(q: { tenantId: string; conversationId: string; exceptRunId: string }): Promise<Set<string>>;
   /** Replies sent or still in flight (not failed): in this run, and on this conversation since `since`. */
   countReplies(q: { runId: string; tenantId: string; conversationId: string; since: Date }): Promise<{
     thisRun: number;
@@ -70,6 +76,18 @@ export function createActionLedger(d: { db: Db }): ActionLedger {
         .set({ status, outcome: JSON.stringify(outcome ?? null), updated_at: dbNow() })
         .where('id', '=', id)
         .execute();
+    },
+    async claimedParts(q) {
+      const rows = await db
+        .selectFrom('action_ledger')
+        .select('outcome')
+        .where('tenant_id', '=', q.tenantId)
+        .where('conversation_id', '=', q.conversationId)
+        .where('status', '=', 'done')
+        .where('run_id', '!=', q.exceptRunId)
+        .execute();
+      const ids = rows.map((r) => PartClaim.safeParse(r.outcome)).flatMap((r) => (r.success ? [r.data.partId] : []));
+      return new Set(ids);
     },
     async countReplies(q) {
       const rows = await db

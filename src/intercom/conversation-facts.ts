@@ -52,13 +52,22 @@ export function hasPartByAdmin(
   partType: string,
   body: string,
   partsBefore = 0,
+  claimed: ReadonlySet<string> = new Set(),
 ): boolean {
   const want = normaliseBody(body);
   const all = parts(conv);
   const added = Math.max(0, partCount(conv) - partsBefore);
   return all
     .slice(Math.max(0, all.length - added))
-    .some((p) => p.part_type === partType && p.author.id === adminId && normaliseBody(p.body) === want);
+    .some(
+      (p) =>
+        p.part_type === partType && p.author.id === adminId && !claimed.has(p.id) && normaliseBody(p.body) === want,
+    );
+}
+
+/** The part a message write created, from Intercom's answer (the newest part of that type by that admin). */
+export function createdPartId(res: IntercomConversation, adminId: string, partType: string): string | undefined {
+  return parts(res).findLast((p) => p.part_type === partType && p.author.id === adminId)?.id;
 }
 
 export function hasTag(conv: IntercomConversation, tagId: string): boolean {

@@ -11,10 +11,10 @@ export function noteAction(key: string, body: string): WriteAction {
     describe: `add a private note: "${body}"`,
     customerVisible: isCustomerVisible('note'),
     perform: async (w) => {
-      await w.post('note', body);
-      return { sent: 'note' };
+      const partId = await w.post('note', body);
+      return { sent: 'note', ...(partId ? { partId } : {}) };
     },
-    landed: (conv, ctx, partsBefore) => hasPartByAdmin(conv, ctx.adminId, 'note', body, partsBefore),
+    landed: (conv, ctx, partsBefore, claimed) => hasPartByAdmin(conv, ctx.adminId, 'note', body, partsBefore, claimed),
   };
 }
 

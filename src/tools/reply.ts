@@ -30,10 +30,11 @@ export const replyTool = defineTool({
         describe: `reply to the customer: "${body}"`,
         customerVisible: isCustomerVisible('reply'),
         perform: async (w) => {
-          await w.post('comment', body);
-          return { sent: 'comment' };
+          const partId = await w.post('comment', body);
+          return { sent: 'comment', ...(partId ? { partId } : {}) };
         },
-        landed: (conv, ctx, partsBefore) => hasPartByAdmin(conv, ctx.adminId, 'comment', body, partsBefore),
+        landed: (conv, ctx, partsBefore, claimed) =>
+          hasPartByAdmin(conv, ctx.adminId, 'comment', body, partsBefore, claimed),
       },
     ];
   },

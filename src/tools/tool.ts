@@ -25,7 +25,8 @@ export interface ConversationReader {
 
 /** Write methods bound to the job's conversation; only the gate holds one, and hands it to `perform`. */
 export interface ConversationWriter {
-  post(messageType: 'comment' | 'note', body: string): Promise<void>;
+  /** Returns the id of the part it created, when Intercom's answer shows it (the ledger claims it). */
+  post(messageType: 'comment' | 'note', body: string): Promise<string | undefined>;
   assign(assignee: { type: 'team' | 'admin'; id: string }): Promise<void>;
   setState(change: { state: 'closed' } | { state: 'snoozed'; untilS: number } | { state: 'open' }): Promise<void>;
   /** A tag without an id (created by an earlier action of the same call) is resolved by name; returns the id. */
@@ -62,8 +63,16 @@ export interface WriteAction {
   customerVisible: boolean;
   perform(w: ConversationWriter): Promise<Record<string, unknown>>;
   /** Reading the conversation back: did this write already land? (resume after a crash between call and ledger) */
-  /** `partsBefore`: the conversation's part count when the intent was recorded; only later parts can be this write. */
-  landed(conversation: IntercomConversation, ctx: ToolContext, partsBefore: number): boolean;
+  /**
+   * `partsBefore`: the conversation's part count when the intent was recorded; only later parts can be this write.
+   * `claimed`: part ids other runs' settled writes on this conversation created; an identical one is not ours.
+   */
+  landed(
+    conversation: IntercomConversation,
+    ctx: ToolContext,
+    partsBefore: number,
+    claimed?: ReadonlySet<string>,
+  ): boolean;
 }
 
 interface ToolBase<I> {

@@ -1,7 +1,8 @@
 // Intercom reads per agent run (issue: the rate budget decides how many conversations a workspace can serve):
-// a run reads the conversation once to start, once more before each customer-visible write or note (the human-collision
+// a run reads the conversation once to start, once more before each customer-visible write (the human-collision
 // guard), and no more; tags and teams are cached per tenant, the contact id comes from the run's conversation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createActionLedger } from '../../../src/agent/ledger.js';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
 import { conversationOf, hookedModel, startAgentHarness, TEAMMATE, type AgentHarness } from './support.js';
 
@@ -54,12 +55,27 @@ describe('Intercom reads per agent run', () => {
     expect(calls.filter((c) => c === 'POST /conversations/:id/tags')).toHaveLength(4);
   });
 
-  it('a handoff run (triage, note, team assignment) reads the conversation twice: to start, and before its note', async () => {
-    const { result, calls } = await runAndLog('The dashboard shows a 500 error and is not working since this morning.');
+  it('a handoff run (triage, note, team assignment) reads only the conversation that started it', async () => {
+    const { id, result, calls } = await runAndLog(
+      'The dashboard shows a 500 error and is not working since this morning.',
+    );
     expect(result).toMatchObject({ stopReason: expect.stringMatching(/end_turn|handoff/) });
-    // The note's intent records the parts before it on fresh state (see gate.ts needsCurrentState).
-    expect(calls.filter((c) => c.startsWith('GET '))).toEqual(['GET /conversations/:id', 'GET /conversations/:id']);
+    // A private note is checked on known state; its read-back skips parts other runs claimed (gate.ts).
+    expect(calls.filter((c) => c.startsWith('GET '))).toEqual(['GET /conversations/:id']);
     expect(calls).toContain('POST /conversations/:id/parts');
+    // The note's ledger outcome claims the part Intercom created, for other runs' read-backs.
+    const note = (
+      h.state(id) as { conversation_parts: { conversation_parts: Array<{ id: string; part_type: string }> } }
+    ).conversation_parts.conversation_parts.find((p) => p.part_type === 'note');
+    expect(note).toBeDefined();
+    const claims = { tenantId: h.tenant.id, conversationId: id };
+    expect(await createActionLedger({ db: h.deps.db }).claimedParts({ ...claims, exceptRunId: 'run_other' })).toEqual(
+      new Set([String(note!.id)]),
+    );
+    const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
+    expect(await createActionLedger({ db: h.deps.db }).claimedParts({ ...claims, exceptRunId: run!.id })).toEqual(
+      new Set(),
+    );
   });
 
   it('a teammate who replies while the model writes its answer still stops the reply', async () => {

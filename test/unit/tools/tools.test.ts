@@ -94,6 +94,16 @@ describe('write plans', () => {
     expect(a?.landed(after, ctx().c, 1)).toBe(true);
   });
 
+  it("an identical note another run's settled write created is not this write", async () => {
+    const [n] = await plan(addNoteTool, { body: 'Handoff to Billing' });
+    const theirs = part('admin', BOT, 'note', '<p>Handoff to Billing</p>', 1_000);
+    const conv = conversation({ parts: [theirs] });
+    expect(n?.landed(conv, ctx().c, 0)).toBe(true); // counted on stale state, theirs would read as ours
+    expect(n?.landed(conv, ctx().c, 0, new Set([String(theirs.id)]))).toBe(false);
+    const ours = part('admin', BOT, 'note', '<p>Handoff to Billing</p>', 1_001);
+    expect(n?.landed(conversation({ parts: [theirs, ours] }), ctx().c, 0, new Set([String(theirs.id)]))).toBe(true);
+  });
+
   it('a note lands only as a note by our admin', async () => {
     const [n] = await plan(addNoteTool, { body: 'Internal' });
     expect(n?.landed(conversation({ parts: [part('admin', BOT, 'note', '<p>Internal</p>', 1)] }), ctx().c, 0)).toBe(
