@@ -22,6 +22,7 @@ export interface ModeRecord {
   smallDone: ReadonlyMap<string, SmallStamps>;
   totals: { delayedMoves: number; intercom429: number; errors: number; workerCpuMs: number; attempts: number };
   errorKinds: Record<string, number>;
+  delayedByKind: Record<string, number>;
   cpu: { parentS: number; redisS: number; wallMs: number };
   load: { before: number; after: number };
 }
@@ -77,7 +78,7 @@ export function printMode(r: ModeRecord): RunFigures {
       `small tenants' delay while flooding: p50 ${ms(percentile(delays, 50))}, p95 ${ms(percentile(delays, 95))}, p99 ${ms(percentile(delays, 99))}, max ${ms(percentile(delays, 100))} over ${delays.length} jobs (${unfinished} unfinished, ${deferred} admitted for later)`,
       `small tenants' p95 by arrival time in the window: ${byPhase.map((xs, i) => `${i * 2}-${i * 2 + 2} s ${ms(percentile(xs, 95))}`).join(', ')}`,
       `small tenants' delay by stage, p50 / p95 / mean of the slowest 5%: ${stages}`,
-      `job attempts: ${totals.attempts} (${((totals.attempts / r.cpu.wallMs) * 1000).toFixed(0)}/s) for ${accepted} accepted calls, moved to delayed: ${totals.delayedMoves}, other job errors: ${totals.errors} ${JSON.stringify(r.errorKinds)}`,
+      `job attempts: ${totals.attempts} (${((totals.attempts / r.cpu.wallMs) * 1000).toFixed(0)}/s) for ${accepted} accepted calls, moved to delayed: ${totals.delayedMoves} ${JSON.stringify(r.delayedByKind)}, other job errors: ${totals.errors} ${JSON.stringify(r.errorKinds)}`,
       `CPU: workers ${(totals.workerCpuMs / 1000).toFixed(1)} s (${(totals.workerCpuMs / Math.max(1, totals.attempts)).toFixed(2)} ms per attempt), bench+sandbox process ${r.cpu.parentS.toFixed(1)} s, Redis ${r.cpu.redisS.toFixed(1)} s (shared server), over ${(r.cpu.wallMs / 1000).toFixed(0)} s wall; 1-min load average ${r.load.before.toFixed(1)} before, ${r.load.after.toFixed(1)} after (other work on the machine included)`,
     ].join('\n'),
   );

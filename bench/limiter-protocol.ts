@@ -51,6 +51,8 @@ const Report = z.object({
   /** Finished small-tenant jobs. */
   small: z.array(SmallStamps),
   delayedMoves: z.number(),
+  /** The same, by the kind of tenant whose job it was. */
+  delayedByKind: z.record(z.string(), z.number()),
   intercom429: z.number(),
   errors: z.number(),
   errorKinds: z.record(z.string(), z.number()),

@@ -91,6 +91,7 @@ export async function runMode(mode: Mode, opt: BenchOptions): Promise<RunFigures
   const smallDone = new Map<string, SmallStamps>();
   const totals = { delayedMoves: 0, intercom429: 0, errors: 0, workerCpuMs: 0, attempts: 0 };
   const errorKinds: Record<string, number> = {};
+  const delayedByKind: Record<string, number> = {};
   const onReport = (m: WorkerMessage): void => {
     if (m.type !== 'report') return;
     for (const [ws, n] of Object.entries(m.doneByTenant)) {
@@ -104,6 +105,7 @@ export async function runMode(mode: Mode, opt: BenchOptions): Promise<RunFigures
     totals.workerCpuMs += m.cpuMs;
     totals.attempts += m.attempts;
     for (const [k, n] of Object.entries(m.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(m.delayedByKind)) delayedByKind[k] = (delayedByKind[k] ?? 0) + n;
   };
   const config: WorkerConfig = {
     redisUrl,
@@ -189,6 +191,7 @@ export async function runMode(mode: Mode, opt: BenchOptions): Promise<RunFigures
     smallDone,
     totals,
     errorKinds,
+    delayedByKind,
     cpu: { parentS: (parentUsed.user + parentUsed.system) / 1e6, redisS: redisCpuS, wallMs },
     load: { before: loadBefore, after: loadAfter },
   };

@@ -42,6 +42,7 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
     doneByTenant: {},
     small: [],
     delayedMoves: 0,
+    delayedByKind: {},
     intercom429: 0,
     errors: 0,
     errorKinds: {},
@@ -107,8 +108,10 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
         }),
       );
     } catch (err) {
-      if (err instanceof DelayedError) report.delayedMoves += 1;
-      else {
+      if (err instanceof DelayedError) {
+        report.delayedMoves += 1;
+        report.delayedByKind[data.kind] = (report.delayedByKind[data.kind] ?? 0) + 1;
+      } else {
         report.errors += 1;
         const name = err instanceof Error ? (err.message.split(':')[0] ?? err.name) : 'non-error';
         report.errorKinds[name] = (report.errorKinds[name] ?? 0) + 1;

@@ -46,8 +46,11 @@ describe('bench metrics', () => {
       observe: 3,
     });
     expect(Object.values(stages).reduce((a, b) => a + b, 0)).toBe(stamps.doneAt - arrival.arrivedAt);
-    // Picked before its admitted delay ran out (a worker's clock a little behind): no negative queueing.
+    // Picked before its admitted delay ran out: no negative queueing.
     expect(stagesOf(arrival, { ...stamps, pickedAt: 1_054 })).toMatchObject({ 'admitted delay': 50, 'queue wait': 0 });
+    // Picked before the bench's add returned: the add took until the pick, and nothing was spent queueing.
+    const early = stagesOf({ ...arrival, addedAt: 1_040, admittedDelayMs: 0 }, { ...stamps, pickedAt: 1_020 });
+    expect(early).toMatchObject({ 'admit+add': 20, 'admitted delay': 0, 'queue wait': 0 });
   });
 
   it('summarizes stages over all jobs and over the slowest 5%', () => {
