@@ -191,6 +191,15 @@ describe('header feedback', () => {
     expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('60');
   });
 
+  it('derives the calls from what remains, whatever unit X-RateLimit-Limit is in', async () => {
+    const { limiter, prefix } = setup();
+    // A per-minute figure (600) beside a per-window remaining: limit - remaining would count 560 calls and stall
+    // the tenant for the window; our window budget less the remaining counts the 60 Intercom saw.
+    await limiter.observe(keys, { limit: 600, remaining: 40, resetAtMs: BASE + W });
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('60');
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(40);
+  });
+
   it('leaves a shared (global) app bucket alone unless told', async () => {
     const { limiter, prefix } = setup({ appScope: 'global' });
     await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W });
