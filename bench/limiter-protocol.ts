@@ -30,12 +30,29 @@ export const ParentMessage = z.discriminatedUnion('type', [
 ]);
 export type ParentMessage = z.infer<typeof ParentMessage>;
 
+/** When a small tenant's job passed each stage in a worker (ms, this machine's clock); see limiter-stages.ts. */
+export const SmallStamps = z.object({
+  id: z.string(),
+  /** BullMQ's processedOn: the worker moved the job to active. */
+  pickedAt: z.number(),
+  /** The processor began. */
+  startedAt: z.number(),
+  /** The limiter granted the call (acquire returned). */
+  takenAt: z.number(),
+  /** Intercom's response arrived, before the header feedback (observe) ran. */
+  respondedAt: z.number(),
+  doneAt: z.number(),
+});
+export type SmallStamps = z.infer<typeof SmallStamps>;
+
 const Report = z.object({
   type: z.literal('report'),
   doneByTenant: z.record(z.string(), z.number()),
-  /** [jobId, doneAtMs] of finished small-tenant jobs. */
-  small: z.array(z.tuple([z.string(), z.number()])),
+  /** Finished small-tenant jobs. */
+  small: z.array(SmallStamps),
   delayedMoves: z.number(),
+  /** The same, by the kind of tenant whose job it was. */
+  delayedByKind: z.record(z.string(), z.number()),
   intercom429: z.number(),
   errors: z.number(),
   errorKinds: z.record(z.string(), z.number()),

@@ -1,6 +1,7 @@
 // One worker process of the limiter benchmark: a BullMQ worker whose jobs each make one Intercom call through
 // the real client, gated by the real limiter and mapped to BullMQ outcomes by the real runJob. Forked by
 // bench/limiter.ts; talks to it over IPC only.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -15,6 +16,9 @@ import {
   type WorkerMessage,
   type WorkerReport,
 } from './limiter-protocol.js';
+
+/** The running job's stage stamps: the client's hooks run inside the job's async context. */
+const stamps = new AsyncLocalStorage<{ takenAt: number; respondedAt: number }>();
 
 function send(msg: WorkerMessage): void {
   process.send?.(msg);
@@ -38,6 +42,7 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
     doneByTenant: {},
     small: [],
     delayedMoves: 0,
+    delayedByKind: {},
     intercom429: 0,
     errors: 0,
     errorKinds: {},
@@ -64,8 +69,16 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
         pools,
         // The same wiring as the vault: acquire before each call, header feedback after.
         hooks: {
-          beforeRequest: ({ priority }) => acquire(limiter, keys, { priority, maxWaitMs: cfg.maxWaitMs }),
-          onRateLimit: (info) => limiter.observe(keys, info),
+          beforeRequest: async ({ priority }) => {
+            await acquire(limiter, keys, { priority, maxWaitMs: cfg.maxWaitMs });
+            const s = stamps.getStore();
+            if (s) s.takenAt = Date.now();
+          },
+          onRateLimit: (info) => {
+            const s = stamps.getStore();
+            if (s) s.respondedAt = Date.now();
+            return limiter.observe(keys, info);
+          },
         },
       });
       clients.set(ws, c);
@@ -74,25 +87,31 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
   };
 
   const processor = async (job: Job, token: string | undefined): Promise<void> => {
+    const startedAt = Date.now();
     const data = BenchJob.parse(job.data);
     const keys = { appId: cfg.appId, workspaceId: data.ws };
+    const stage = { takenAt: 0, respondedAt: 0 };
     report.attempts += 1;
     try {
-      await runJob(job, token, log, async () => {
-        try {
-          await clientFor(data.ws, keys).getMe({ priority: data.priority });
-        } catch (err) {
-          // A 429 means our picture was wrong: stop this tenant until Intercom's reset.
-          if (err instanceof RateLimitedError && err.scope === 'intercom') {
-            report.intercom429 += 1;
-            await limiter.drain(keys, Date.now() + err.retryAfterMs);
+      await runJob(job, token, log, () =>
+        stamps.run(stage, async () => {
+          try {
+            await clientFor(data.ws, keys).getMe({ priority: data.priority });
+          } catch (err) {
+            // A 429 means our picture was wrong: stop this tenant until Intercom's reset.
+            if (err instanceof RateLimitedError && err.scope === 'intercom') {
+              report.intercom429 += 1;
+              await limiter.drain(keys, Date.now() + err.retryAfterMs);
+            }
+            throw err;
           }
-          throw err;
-        }
-      });
+        }),
+      );
     } catch (err) {
-      if (err instanceof DelayedError) report.delayedMoves += 1;
-      else {
+      if (err instanceof DelayedError) {
+        report.delayedMoves += 1;
+        report.delayedByKind[data.kind] = (report.delayedByKind[data.kind] ?? 0) + 1;
+      } else {
         report.errors += 1;
         const name = err instanceof Error ? (err.message.split(':')[0] ?? err.name) : 'non-error';
         report.errorKinds[name] = (report.errorKinds[name] ?? 0) + 1;
@@ -100,7 +119,10 @@ async function start(cfg: WorkerConfig): Promise<() => Promise<void>> {
       throw err;
     }
     report.doneByTenant[data.ws] = (report.doneByTenant[data.ws] ?? 0) + 1;
-    if (data.kind === 'small' && job.id) report.small.push([job.id, Date.now()]);
+    if (data.kind === 'small' && job.id) {
+      const pickedAt = job.processedOn ?? startedAt;
+      report.small.push({ id: job.id, pickedAt, startedAt, ...stage, doneAt: Date.now() });
+    }
   };
 
   // BullMQ leaves a connection it was handed open, so keep it to close ourselves.

@@ -117,6 +117,11 @@ export const Env = z.object({
   WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
   WEBHOOK_TENANT_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
   WEBHOOK_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /**
+   * leading: a quiet conversation's first event runs at once, later ones within the window wait it (a fast first
+   * reply). trailing: every event waits the window, so one run sees messages a customer splits over a few seconds.
+   */
+  WEBHOOK_COALESCE_EDGE: z.enum(['leading', 'trailing']).default('leading'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(2_000).default(50),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   AGENT_MAX_TURNS: z.coerce.number().int().min(1).max(50).default(12),

@@ -19,6 +19,8 @@ export interface WebhookRouteDeps {
   logger: Logger;
   maxBytes: number;
   coalesceMs: number;
+  /** WEBHOOK_COALESCE_EDGE (ARCHITECTURE: Coalescing). Default leading. */
+  coalesceEdge?: 'leading' | 'trailing';
   /** Older notifications are replays or hopelessly late (Intercom drops after 2 h); the dedupe window is 24 h. */
   maxEventAgeMs?: number;
   now?: () => number;
@@ -47,6 +49,7 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
   const maxAgeMs = d.maxEventAgeMs ?? 23 * 3_600_000;
   const log = d.logger.child({ module: 'webhook' });
   const dummySecret = d.dummySecret ?? randomBytes(32).toString('hex');
+  const trailing = d.coalesceEdge === 'trailing';
 
   const done = (reply: FastifyReply, outcome: Outcome, status: number, body?: object) => {
     d.metrics.webhooks.inc({ outcome });
@@ -128,10 +131,11 @@ export function registerIntercomWebhook(app: FastifyInstance, d: WebhookRouteDep
             trigger: 'webhook',
             task: 'new_message',
           },
-          // Leading edge: a quiet conversation's first event runs now (a fast first reply); later ones wait. A
-          // tenant over its Intercom budget gets its place instead of a worker (ARCHITECTURE: Fair scheduling).
+          // Leading edge: a quiet conversation's first event runs now (a fast first reply); later ones wait.
+          // Trailing edge: every event waits the window. A tenant over its Intercom budget gets its place
+          // instead of a worker (ARCHITECTURE: Fair scheduling).
           {
-            coalesceMs: d.coalesceMs,
+            ...(trailing ? { delayMs: d.coalesceMs } : { coalesceMs: d.coalesceMs }),
             admit: { keys: target.limitKeys, priority: 'action', limits: target.limits },
           },
         );

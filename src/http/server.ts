@@ -73,6 +73,7 @@ export async function createServer(deps: ReceiverDeps, opts: ServerOptions = {})
     logger: deps.logger,
     maxBytes: deps.config.WEBHOOK_MAX_BYTES,
     coalesceMs: deps.config.WEBHOOK_COALESCE_MS,
+    coalesceEdge: deps.config.WEBHOOK_COALESCE_EDGE,
   });
 
   registerOpsRoutes(app, {

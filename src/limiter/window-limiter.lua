@@ -123,13 +123,17 @@ if op == 'take' then
   if at == nil then
     return { 0, 3 * W, deniedBy }
   end
-  -- Waitlist: a caller sent away takes the next slot of each bucket's queue (nextSlot), behind every job
-  -- admitted or sent away before it, instead of every caller retrying at the same boundary. Replies skip it
-  -- (they must not queue behind sweeps).
+  -- Waitlist: a caller sent away takes the next slot of the queue of each bucket that refused it (nextSlot),
+  -- behind every job admitted or sent away before it, instead of every caller retrying at the same boundary.
+  -- A bucket with room keeps its queue: a tenant held back by its own workspace must not push back the other
+  -- tenants of a shared (global) app bucket. Replies skip it (they must not queue behind sweeps).
   if waitlist then
+    local refused = { not okApp, not okWs }
     for i, s in ipairs(buckets) do
-      at = math.max(at, nextSlot(s, budgets[i], cost, a0, pace))
-      save(s)
+      if refused[i] then
+        at = math.max(at, nextSlot(s, budgets[i], cost, a0, pace))
+        save(s)
+      end
     end
   end
   return { 0, math.max(1, math.ceil(at - now)), deniedBy }

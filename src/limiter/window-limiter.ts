@@ -155,11 +155,9 @@ export function createWindowLimiter(d: WindowLimiterDeps): WindowLimiter {
     async admit(keys, opts = {}) {
       // A reply never waits behind its own tenant's backlog: its calls take from the reply reserve.
       if ((opts.priority ?? 'action') === 'reply') return { ok: true };
-      // No burst for admitted jobs: spread evenly over the paced part of the window, they never all start at its
-      // first instant (a burst of every saturated tenant at once is what a quiet tenant's reply queues behind).
-      const args = takeArgs(opts);
-      args[5] = 0;
-      return parseTake(await run(keys, [...head('admit'), ...args]));
+      // The script schedules later places without the burst and uses it only for a place it can grant now
+      // (window-admit.lua).
+      return parseTake(await run(keys, [...head('admit'), ...takeArgs(opts)]));
     },
     async observe(keys, info) {
       // A response without usable headers teaches nothing; it must not move the window.

@@ -164,9 +164,9 @@ local function pacedAt(s, budget, j, need, a0, pace)
 end
 
 -- The queue: every caller sent away (a job admitted for later, a take told to come back) holds one slot, a place
--- in a window, handed out in order; it comes back when the paced allowance of its window reaches its place. So a
--- backlog of ten windows costs each caller one wait, not ten retries at each boundary. Slots are a schedule, not
--- a charge: the take at that instant still decides. Calls taken without a slot hold places too, so the tail never
+-- in a window, handed out in order, in each bucket that holds it back; it comes back when the paced allowance of
+-- its window reaches its place. So a backlog of ten windows costs each caller one wait, not ten retries at each
+-- boundary. Slots are a schedule, not a charge: the take at that instant still decides. Calls taken without a slot hold places too, so the tail never
 -- lags what a window has already served. Returns the instant the slot opens and moves the tail past it.
 local function nextSlot(s, budget, cost, a0, pace)
   local qw, qi = s.qw, s.qi

@@ -191,6 +191,15 @@ describe('header feedback', () => {
     expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('60');
   });
 
+  it('derives the calls from what remains, whatever unit X-RateLimit-Limit is in', async () => {
+    const { limiter, prefix } = setup();
+    // A per-minute figure (600) beside a per-window remaining: limit - remaining would count 560 calls and stall
+    // the tenant for the window; our window budget less the remaining counts the 60 Intercom saw.
+    await limiter.observe(keys, { limit: 600, remaining: 40, resetAtMs: BASE + W });
+    expect(await redis.hget(`${prefix}:limiter:{ws:ws_a}`, 'u')).toBe('60');
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(40);
+  });
+
   it('leaves a shared (global) app bucket alone unless told', async () => {
     const { limiter, prefix } = setup({ appScope: 'global' });
     await limiter.observe(keys, { limit: 100, remaining: 40, resetAtMs: BASE + W });
@@ -318,6 +327,34 @@ describe('admission', () => {
       clock.t = Math.max(clock.t, t);
       expect(await limiter.take(keys, { priority: 'action' })).toEqual({ ok: true });
     }
+  });
+
+  it('admits a tenant with budget at once even at the start of a window, up to what a take would grant', async () => {
+    const { limiter, clock } = setup();
+    clock.t = BASE + 10; // in the early edge; the previous window is empty
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await limiter.admit(keys, { priority: 'action' }));
+    // The action burst (0.95 * 0.2 of 100 places) starts now; the 20th place is on the paced schedule:
+    // 100 + 20 / 100 * 4450 = 990 ms into the window.
+    expect(answers.slice(0, 19).every((a) => a.ok)).toBe(true);
+    expect(answers[19]).toMatchObject({ ok: false, retryAfterMs: 980 });
+    // The jobs admitted now find their budget now.
+    expect(await takeMany(limiter, 19, { priority: 'action' })).toBe(19);
+  });
+
+  it("with a global app budget, a tenant held back by its own workspace does not defer the app's other tenants", async () => {
+    const { limiter } = setup({ defaults: { appPerMinute: 60_000, workspacePerMinute: 600 }, appScope: 'global' });
+    // ws_a spends its workspace window; 4,000 more of its calls are sent away and 4,000 jobs admitted for later,
+    // all held back by ws_a's own workspace budget, not by the app's 10,000 a window.
+    expect(await takeMany(limiter, 100, { priority: 'reply' })).toBe(100);
+    const refusals = await Promise.all(Array.from({ length: 4_000 }, () => limiter.take(keys, { priority: 'action' })));
+    expect(refusals.every((r) => !r.ok && r.limitedBy === 'workspace')).toBe(true);
+    const later = await Promise.all(Array.from({ length: 4_000 }, () => limiter.admit(keys, { priority: 'action' })));
+    expect(later.every((r) => !r.ok && r.limitedBy === 'workspace')).toBe(true);
+    // Had either held places in the app's queue, ws_b's job would sit behind 4,000 or more of them, past what
+    // the app's burst allows at this instant (3,538 places); the app has room now, and so has ws_b.
+    const other = { appId: 'app_1', workspaceId: 'ws_b' };
+    expect(await limiter.admit(other, { priority: 'action' })).toEqual({ ok: true });
   });
 
   it('admits replies at once, and places a job after calls taken without admission', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetShare, jainIndex, percentile } from '../../../bench/limiter-metrics.js';
+import { stagesOf, summarizeStages } from '../../../bench/limiter-stages.js';
 
 describe('bench metrics', () => {
   it("computes Jain's index", () => {
@@ -29,5 +30,43 @@ describe('bench metrics', () => {
     expect(share.min).toBe(0);
     expect(share.max).toBe(1);
     expect(share.mean).toBeCloseTo((0.98 + 1 + 0.96 + 0) / 4);
+  });
+
+  it("cuts a small job's delay into stages that add up to it, the admitted delay apart from queueing", () => {
+    const arrival = { arrivedAt: 1_000, addedAt: 1_004, admittedDelayMs: 100 };
+    const stamps = { id: 's_1', pickedAt: 1_134, startedAt: 1_136, takenAt: 1_140, respondedAt: 1_147, doneAt: 1_150 };
+    const stages = stagesOf(arrival, stamps);
+    expect(stages).toEqual({
+      'admit+add': 4,
+      'admitted delay': 100,
+      'queue wait': 30,
+      'worker start': 2,
+      limiter: 4,
+      HTTP: 7,
+      observe: 3,
+    });
+    expect(Object.values(stages).reduce((a, b) => a + b, 0)).toBe(stamps.doneAt - arrival.arrivedAt);
+    // Picked before its admitted delay ran out: no negative queueing.
+    expect(stagesOf(arrival, { ...stamps, pickedAt: 1_054 })).toMatchObject({ 'admitted delay': 50, 'queue wait': 0 });
+    // Picked before the bench's add returned: the add took until the pick, and nothing was spent queueing.
+    const early = stagesOf({ ...arrival, addedAt: 1_040, admittedDelayMs: 0 }, { ...stamps, pickedAt: 1_020 });
+    expect(early).toMatchObject({ 'admit+add': 20, 'admitted delay': 0, 'queue wait': 0 });
+  });
+
+  it('summarizes stages over all jobs and over the slowest 5%', () => {
+    const stage = (queue: number) => ({
+      'admit+add': 1,
+      'admitted delay': 0,
+      'queue wait': queue,
+      'worker start': 1,
+      limiter: 1,
+      HTTP: 1,
+      observe: 1,
+    });
+    const jobs = Array.from({ length: 100 }, (_, i) => ({ total: i + 6, stages: stage(i + 1) }));
+    // Totals 6..105: p95 is 100, so the tail is the six jobs from 100 up (queue waits 95..100).
+    const byStage = new Map(summarizeStages(jobs).map((s) => [s.stage, s]));
+    expect(byStage.get('queue wait')).toEqual({ stage: 'queue wait', p50: 50, p95: 95, tailMean: 97.5 });
+    expect(byStage.get('HTTP')).toMatchObject({ p50: 1, p95: 1, tailMean: 1 });
   });
 });
