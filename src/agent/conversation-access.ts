@@ -118,7 +118,8 @@ export function bindConversation(d: BindInput<IntercomClient>): ConversationAcce
       },
       async createTag(name) {
         state.wrote(undefined);
-        const created = await directory.createTag(tenantId, name, () => client.createTag(name, o));
+        // Shared with other runs asking for the same name (workspace-directory.ts), so not tied to this run's abort.
+        const created = await directory.createTag(tenantId, name, () => client.createTag(name, { priority }));
         return { id: created.id, name: created.name };
       },
       async convertToTicket(ticketTypeId, attributes) {

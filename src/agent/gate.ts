@@ -180,7 +180,7 @@ export function createWriteGate(d: {
           ? await d.ledger.claimedParts({
               tenantId: ctx.tenantId,
               conversationId: ctx.conversationId,
-              exceptRunId: run.runId,
+              exceptId: existing.id,
             })
           : new Set<string>();
         if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent), claimed)) {

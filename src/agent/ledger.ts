@@ -30,8 +30,8 @@ export interface ActionLedger {
     intent: unknown;
   }): Promise<string>;
   settle(id: string, status: Exclude<LedgerStatus, 'intent'>, outcome: unknown): Promise<void>;
-  /** Part ids that settled writes of other runs on this conversation created (their outcomes' `partId`). */
-  claimedParts(q: { tenantId: string; conversationId: string; exceptRunId: string }): Promise<Set<string>>;
+  /** Part ids that settled writes on this conversation created (their outcomes' `partId`), but the given intent. */
+  claimedParts(q: { tenantId: string; conversationId: string; exceptId: string }): Promise<Set<string>>;
   /** Replies sent or still in flight (not failed): in this run, and on this conversation since `since`. */
   countReplies(q: { runId: string; tenantId: string; conversationId: string; since: Date }): Promise<{
     thisRun: number;
@@ -84,7 +84,7 @@ export function createActionLedger(d: { db: Db }): ActionLedger {
         .where('tenant_id', '=', q.tenantId)
         .where('conversation_id', '=', q.conversationId)
         .where('status', '=', 'done')
-        .where('run_id', '!=', q.exceptRunId)
+        .where('id', '!=', q.exceptId)
         .execute();
       const ids = rows.map((r) => PartClaim.safeParse(r.outcome)).flatMap((r) => (r.success ? [r.data.partId] : []));
       return new Set(ids);

@@ -69,11 +69,18 @@ describe('Intercom reads per agent run', () => {
     ).conversation_parts.conversation_parts.find((p) => p.part_type === 'note');
     expect(note).toBeDefined();
     const claims = { tenantId: h.tenant.id, conversationId: id };
-    expect(await createActionLedger({ db: h.deps.db }).claimedParts({ ...claims, exceptRunId: 'run_other' })).toEqual(
+    expect(await createActionLedger({ db: h.deps.db }).claimedParts({ ...claims, exceptId: 'act_other' })).toEqual(
       new Set([String(note!.id)]),
     );
-    const [run] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
-    expect(await createActionLedger({ db: h.deps.db }).claimedParts({ ...claims, exceptRunId: run!.id })).toEqual(
+    // ...but not for the intent that made it.
+    const rows = await h.deps.db
+      .selectFrom('action_ledger')
+      .select(['id', 'outcome'])
+      .where('conversation_id', '=', id)
+      .execute();
+    const own = rows.find((r) => (r.outcome as { partId?: string } | null)?.partId === String(note!.id));
+    expect(own).toBeDefined();
+    expect(await createActionLedger({ db: h.deps.db }).claimedParts({ ...claims, exceptId: own!.id })).toEqual(
       new Set(),
     );
   });
