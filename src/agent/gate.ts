@@ -252,7 +252,7 @@ export function createWriteGate(d: {
  * A resumed intent reads afresh too: its read-back decides whether the write already landed.
  */
 // A note is private too. Its intent counts the parts before it on known state, which may miss an identical note
-// another run posted meanwhile; the read-back skips parts other runs' settled writes claim (ledger.claimedParts),
+// another run posted meanwhile; the read-back skips parts other settled writes claim (ledger.claimedParts),
 // so that note cannot settle ours as landed (chaos: "done without a write").
 function needsCurrentState(spec: ActionSpec): boolean {
   if (spec.kind === 'assign') return spec.assignee.type === 'admin';

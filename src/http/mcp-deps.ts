@@ -5,6 +5,7 @@ import { createActionLedger } from '../agent/ledger.js';
 import { createRunStore } from '../agent/run-store.js';
 import { createWorkspaceDirectory } from '../agent/workspace-directory.js';
 import type { ReceiverDeps } from '../deps.js';
+import { createHandledMarks } from '../queue/handled-mark.js';
 import type { McpRouteDeps } from '../mcp/route.js';
 import { createMcpTokenStore } from '../mcp/token-store.js';
 
@@ -18,6 +19,7 @@ export function mcpDepsFrom(deps: ReceiverDeps): McpRouteDeps | undefined {
     gate: createWriteGate({ ledger: createActionLedger({ db }), audit, metrics, logger }),
     runs: createRunStore({ db }),
     directory: createWorkspaceDirectory(),
+    handled: createHandledMarks({ redis: deps.redis, prefix: config.DESKPILOT_PREFIX }),
     audit,
     metrics,
     logger,

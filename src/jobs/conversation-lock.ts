@@ -2,6 +2,7 @@
 // stalled job picked up by a second worker cannot run beside the first; the lock is short and renewed while the
 // run is alive, so after a crash the retry waits at most one TTL.
 import type { Cluster, Redis } from 'ioredis';
+import { CONVERSATION_MARK_TTL_S, createHandledMarks, type HandledMarks } from '../queue/handled-mark.js';
 
 const ACQUIRE = `
 local cur = redis.call('GET', KEYS[1])
@@ -19,10 +20,8 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-/** Marks outlive any burst or redelivery by far. */
-const SEEN_TTL_S = 604_800;
-
-export interface ConversationLock {
+/** With the customer message the latest run was started on (or a skip decided on): queue/handled-mark.ts. */
+export interface ConversationLock extends HandledMarks {
   acquire(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
   /** Extends the lock; false when it was lost (expired and taken), and the run must stop. */
   renew(tenantId: string, conversationId: string, owner: string): Promise<boolean>;
@@ -31,12 +30,6 @@ export interface ConversationLock {
   /** When the conversation's state was last fetched by a completed run (ms, Redis's clock); older events coalesce. */
   lastSeen(tenantId: string, conversationId: string): Promise<number>;
   markSeen(tenantId: string, conversationId: string, atMs: number): Promise<void>;
-  /**
-   * The customer message the latest run was started on (or a skip decided on), so our own action after a newer
-   * message is not taken for its answer (handle-conversation-event.ts). Undefined when unknown (expired).
-   */
-  lastHandled(tenantId: string, conversationId: string): Promise<string | undefined>;
-  markHandled(tenantId: string, conversationId: string, messageId: string): Promise<void>;
 }
 
 export function createConversationLock(d: {
@@ -47,7 +40,6 @@ export function createConversationLock(d: {
   const ttl = d.ttlMs ?? 30_000;
   const lockKey = (t: string, c: string) => `${d.prefix}:conv:lock:${t}:${c}`;
   const seenKey = (t: string, c: string) => `${d.prefix}:conv:seen:${t}:${c}`;
-  const handledKey = (t: string, c: string) => `${d.prefix}:conv:handled:${t}:${c}`;
   return {
     ttlMs: ttl,
     async renew(t, c, owner) {
@@ -69,15 +61,9 @@ export function createConversationLock(d: {
         1,
         seenKey(t, c),
         String(atMs),
-        String(SEEN_TTL_S),
+        String(CONVERSATION_MARK_TTL_S),
       );
     },
-    async lastHandled(t, c) {
-      return (await d.redis.get(handledKey(t, c))) ?? undefined;
-    },
-    async markHandled(t, c, messageId) {
-      // Runs on a conversation are serialized by the lock, so the latest writer saw the newest message.
-      await d.redis.set(handledKey(t, c), messageId, 'EX', SEEN_TTL_S);
-    },
+    ...createHandledMarks(d),
   };
 }

@@ -7,6 +7,7 @@ import { bindConversation } from '../agent/conversation-access.js';
 import type { GateResult, WriteGate } from '../agent/gate.js';
 import type { RunStore } from '../agent/run-store.js';
 import type { WorkspaceDirectory } from '../agent/workspace-directory.js';
+import { lastCustomerMessageId } from '../intercom/conversation-facts.js';
 import { resolvePolicy } from '../policy/settings.js';
 import { TEAMMATE_TASK } from '../policy/view.js';
 import type { ToolContext, WriteAction } from '../tools/tool.js';
@@ -24,6 +25,12 @@ export interface TeammateWrites {
 
 export interface TeammateGateDeps {
   gate: WriteGate;
+  /**
+   * Records the customer message the teammate acted on (queue/handled-mark.ts, structurally). Their writes carry the connection's admin, so the worker
+   * reads them as our own action; without this mark it would take a reply to a newer message for one no run saw
+   * and answer it again (handle-conversation-event.ts).
+   */
+  handled: { markHandled(tenantId: string, conversationId: string, messageId: string): Promise<void> };
   runs: Pick<RunStore, 'open' | 'finish'>;
   directory: WorkspaceDirectory;
   now?: () => number;
@@ -46,7 +53,7 @@ export function createTeammateWrites(
         ...(call.signal ? { signal: call.signal } : {}),
       });
       // Reading first: an id from another workspace is not found here, before any run row or ledger entry exists.
-      await access.read.conversation();
+      const seen = await access.read.conversation();
       const tool: ToolContext = {
         read: access.read,
         conversationId,
@@ -85,6 +92,10 @@ export function createTeammateWrites(
           result.refused ? 'stopped' : 'completed',
           result.refused ? 'policy_refusal' : 'teammate',
         );
+        const messageId = lastCustomerMessageId(seen);
+        if (messageId && result.results.some((r) => r.status === 'done')) {
+          await d.handled.markHandled(tenant.id, conversationId, messageId);
+        }
         return result;
       } catch (err) {
         await d.runs.finish(

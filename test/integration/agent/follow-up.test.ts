@@ -3,6 +3,8 @@
 // the agent on it (chaos found such follow-ups skipped); once a run has seen it, later events skip as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
+import { createTestRedis } from '../../support/redis.js';
+import { call, connectMcp, issueToken } from '../mcp/support.js';
 import { BOT, conversationOf, hookedModel, startAgentHarness, type AgentHarness } from './support.js';
 
 describe('a follow-up written mid-run', () => {
@@ -50,6 +52,38 @@ describe('a follow-up written mid-run', () => {
     expect(latest).toBeDefined();
 
     // A redundant event after that run: its message was seen, so our action answers it.
+    expect(await h.run(id)).toEqual({ skipped: 'own_action' });
+  });
+
+  it("a teammate's answer through MCP (which carries our admin) counts as handling the message", async () => {
+    const id = h.conversation('How do I export my data? I need a CSV of everything.');
+    expect(await h.run(id)).toHaveProperty('runId');
+    h.intercom.addContactReply(id, 'Thanks. And can I export only last month?');
+    const mcp = await connectMcp(h.url, await issueToken(h.deps, h.tenant.id, 'write'));
+    try {
+      const r = await call(mcp, 'reply_to_conversation', {
+        conversation_id: id,
+        body: 'Yes: pick the date range first.',
+      });
+      expect(r.isError).toBe(false);
+    } finally {
+      await mcp.close();
+    }
+    // The follow-up's job, delayed or deferred until after the teammate answered: nothing left for the agent.
+    expect(await h.run(id)).toEqual({ skipped: 'own_action' });
+    expect(h.botParts(id).filter((p) => p.part_type === 'comment')).toHaveLength(2);
+  });
+
+  it('without a mark (expired, or set before an upgrade) our action after the message still counts, as before', async () => {
+    const id = h.conversation('How do I export my data? I need a CSV of everything.');
+    midRun.set(id, (c) => h.intercom.addContactReply(c, 'Also, can I get it as JSON?'));
+    expect(await h.run(id)).toHaveProperty('runId');
+    const redis = createTestRedis();
+    try {
+      expect(await redis.del(`${h.config.DESKPILOT_PREFIX}:conv:handled:${h.tenant.id}:${id}`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
     expect(await h.run(id)).toEqual({ skipped: 'own_action' });
   });
 });
