@@ -57,10 +57,14 @@ export async function quietPhase(stack: Stack, secret: string, n: number): Promi
   return delays;
 }
 
-/** Per conversation, `size` notifications `gapMs` apart: agent runs and replies each burst made. */
+/**
+ * Per conversation, `size` notifications `gapMs` apart: agent runs and replies each burst made. `typed`: each
+ * notification after the first announces a new customer message (a customer typing several lines), instead of
+ * repeating the first one's.
+ */
 export async function burstPhase(
   stack: Stack,
-  o: { secret: string; tenantId: string; bursts: number; size: number; gapMs: number },
+  o: { secret: string; tenantId: string; bursts: number; size: number; gapMs: number; typed?: boolean },
 ): Promise<BurstFigure[]> {
   const perBurst: BurstFigure[] = [];
   for (let i = 0; i < o.bursts; i++) {
@@ -72,6 +76,7 @@ export async function burstPhase(
     const jobIds: string[] = [];
     for (let k = 0; k < o.size; k++) {
       if (k > 0) await sleep(o.gapMs);
+      if (k > 0 && o.typed) stack.intercom.addContactReply(id, `Also, line ${k + 1}: I need it by Friday.`);
       jobIds.push((await deliver(stack, o.secret, id)).jobId);
     }
     for (const jobId of jobIds) await finished(stack, jobId);

@@ -6,7 +6,7 @@ import type { AuditInput, AuditLog } from '../audit/audit-log.js';
 
 type AuditOutcome = AuditInput['outcome'];
 import type { TenantMode } from '../db/schema.js';
-import { AppError, HumanCollisionError } from '../errors.js';
+import { AppError, CustomerWroteAgainError, HumanCollisionError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import type { CallPriority } from '../limiter/priority.js';
 import type { Metrics } from '../metrics.js';
@@ -15,7 +15,7 @@ import type { Policy } from '../policy/settings.js';
 import type { PolicyView, RuleId, RunFacts } from '../policy/view.js';
 import { noteAction } from '../tools/add-note.js';
 import { customerText, type ActionSpec } from '../policy/actions.js';
-import { partCount, parts } from '../intercom/conversation-facts.js';
+import { lastCustomerMessageId, partCount, parts } from '../intercom/conversation-facts.js';
 import { routingTable } from '../tools/routing.js';
 import type { ConversationWriter, ToolContext, WriteAction } from '../tools/tool.js';
 import type { ConversationState } from './conversation-state.js';
@@ -32,6 +32,11 @@ export interface GateRun {
   writer(priority: CallPriority): ConversationWriter;
   facts: RunFacts;
   policy: Policy;
+  /**
+   * The customer message the model was shown last (the run's first read). A customer-visible write stands down when
+   * the conversation has a newer one. Unset (a teammate's MCP call) skips the check.
+   */
+  answering?: string;
   /** Who the audit rows name: a teammate's token label for a call through the MCP face; the agent by default. */
   actor?: string;
   /** Details every audit row of the run carries: the token id for an MCP call (two tokens may share a label). */
@@ -204,6 +209,11 @@ export function createWriteGate(d: {
           await audit('skipped', { key: action.key, reason: 'human_collision' });
           throw new HumanCollisionError(`stood down before ${call.toolName}: ${collision}`);
         }
+        const newer = action.customerVisible && !shadow ? unseenCustomerMessage(conv, run) : undefined;
+        if (newer) {
+          await audit('skipped', { key: action.key, reason: 'customer_wrote', messageId: newer });
+          throw new CustomerWroteAgainError(`stood down before ${call.toolName}: the customer wrote again (${newer})`);
+        }
 
         let ledgerId = existing?.id;
         ledgerId ??= await d.ledger.intent({
@@ -239,6 +249,13 @@ export function createWriteGate(d: {
       return { results };
     },
   };
+}
+
+/** The customer's newest message, when it is not the one the model was shown (see GateRun.answering). */
+function unseenCustomerMessage(conv: IntercomConversation, run: GateRun): string | undefined {
+  if (run.answering === undefined) return undefined;
+  const newest = lastCustomerMessageId(conv);
+  return newest !== undefined && newest !== run.answering ? newest : undefined;
 }
 
 /**

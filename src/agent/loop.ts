@@ -4,7 +4,14 @@
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Tenant } from '../db/schema.js';
-import { AppError, HumanCollisionError, MaxTurnsError, ModelRefusedError, RateLimitedError } from '../errors.js';
+import {
+  AppError,
+  CustomerWroteAgainError,
+  HumanCollisionError,
+  MaxTurnsError,
+  ModelRefusedError,
+  RateLimitedError,
+} from '../errors.js';
 import type { IntercomClient } from '../intercom/client.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import type { Metrics } from '../metrics.js';
@@ -196,6 +203,10 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
     if (err instanceof HumanCollisionError) {
       input.logger.info({ runId, reason: err.message }, 'agent stood down: a teammate is on it');
       return await finish('stopped', 'human_collision');
+    }
+    if (err instanceof CustomerWroteAgainError) {
+      input.logger.info({ runId, reason: err.message }, "agent stood down: the new message's own job answers");
+      return await finish('stopped', 'customer_wrote');
     }
     if (err instanceof AppError && !err.retryable) await d.runs.finish(runId, 'failed', err.code, err.code);
     throw err;

@@ -2,6 +2,8 @@
 // and out-of-schema input or a policy refusal goes back to the model as an is_error result. Split from loop.ts,
 // which owns the run around them.
 import { IntercomConflictError, IntercomInvalidRequestError, IntercomNotFoundError } from '../errors.js';
+import { lastCustomerMessageId } from '../intercom/conversation-facts.js';
+import type { IntercomConversation } from '../intercom/schemas.js';
 import { modeForCategory } from '../policy/autonomy.js';
 import type { Policy } from '../policy/settings.js';
 import type { Toolset } from '../tools/registry.js';
@@ -37,6 +39,11 @@ export interface RunScope {
   actions: string[];
 }
 
+const answeringOf = (conv: IntercomConversation) => {
+  const id = lastCustomerMessageId(conv);
+  return id === undefined ? {} : { answering: id };
+};
+
 /** `category`: triage's category for its own call, before the facts record it. */
 export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string): GateRun {
   const { tenant } = s.input;
@@ -47,6 +54,7 @@ export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string):
       ...(category ? [category] : []),
     ]),
     sinceMs: s.input.sinceMs,
+    ...answeringOf(s.input.conversation),
     tool: s.ctx,
     conversation: s.access.state,
     writer: s.access.writer,

@@ -27,3 +27,12 @@ export class HumanCollisionError extends AppError {
   readonly code = 'human_collision';
   readonly retryable = false;
 }
+
+/**
+ * The customer wrote again after the message the model was shown: a reply composed without it would answer the
+ * past. The run stands down; the new message's own job runs the agent on the whole conversation.
+ */
+export class CustomerWroteAgainError extends AppError {
+  readonly code = 'customer_wrote';
+  readonly retryable = false;
+}

@@ -1,6 +1,7 @@
-// A customer who writes again while a run composes its reply: the reply lands after the new message, so "our
-// action follows the customer's last message" no longer means we answered it. The follow-up's own job must run
-// the agent on it (chaos found such follow-ups skipped); once a run has seen it, later events skip as before.
+// A customer who writes again while a run works: a reply composed without the new message stands down (the gate
+// sees it on its fresh read), and the new message's own job answers. A private handoff still lands after it, so
+// "our action follows the customer's last message" no longer means a run saw it: the follow-up's job must run the
+// agent (chaos found such follow-ups skipped); once a run has seen it, later events skip as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
 import { createTestRedis } from '../../support/redis.js';
@@ -38,20 +39,35 @@ describe('a follow-up written mid-run', () => {
       .filter((p) => p.part_type === 'comment')
       .map((p) => (String(p.author.id) === BOT ? 'bot' : 'customer'));
 
-  it('is answered by a run of its own, and later events skip once a run has seen it', async () => {
+  it('stops a reply composed before it: no answer to the past, and its own job answers both', async () => {
     const id = h.conversation('How do I export my data? I need a CSV of everything.');
     midRun.set(id, (c) => h.intercom.addContactReply(c, 'Also, I was charged twice for my order. Can you refund one?'));
-    expect(await h.run(id)).toHaveProperty('runId');
-    // The scenario is real: the first run's reply landed after the follow-up it never saw.
+    expect(await h.run(id)).toMatchObject({ stopReason: 'customer_wrote' });
+    expect(partAuthors(id)).toEqual(['customer']); // the reply was not sent
+    const audit = await h.deps.audit.query({ tenantId: h.tenant.id, conversationId: id });
+    expect(audit.find((a) => a.outcome === 'skipped')?.details).toMatchObject({ reason: 'customer_wrote' });
+
+    expect(await h.run(id)).toHaveProperty('runId'); // the follow-up's job
     expect(partAuthors(id)).toEqual(['customer', 'bot']);
+    expect(await h.run(id)).toEqual({ skipped: 'own_action' }); // a redundant event after that run
+  });
 
-    const followUp = await h.run(id);
-    expect(followUp).toHaveProperty('runId');
+  it('is answered by a run of its own when our private handoff followed it, and later events skip', async () => {
+    const id = h.conversation('The dashboard shows a 500 error and is not working since this morning.');
+    midRun.set(id, (c) => h.intercom.addContactReply(c, 'It also logs me out every few minutes.'));
+    expect(await h.run(id)).toMatchObject({ stopReason: expect.stringMatching(/end_turn|handoff/) });
+    // The scenario is real: our note landed after the follow-up the run never saw.
+    const kinds = (
+      h.state(id) as {
+        conversation_parts: { conversation_parts: Array<{ part_type: string; author: { id: string } }> };
+      }
+    ).conversation_parts.conversation_parts.map(
+      (p) => `${String(p.author.id) === BOT ? 'bot' : 'customer'}:${p.part_type}`,
+    );
+    expect(kinds.indexOf('customer:comment')).toBeLessThan(kinds.indexOf('bot:note'));
+
+    expect(await h.run(id)).toHaveProperty('runId');
     expect(h.logs.join('')).toMatch(/our last action came from a run that never saw this message/);
-    const [latest] = await h.deps.loop().runs.listForConversation(h.tenant.id, id);
-    expect(latest).toBeDefined();
-
-    // A redundant event after that run: its message was seen, so our action answers it.
     expect(await h.run(id)).toEqual({ skipped: 'own_action' });
   });
 
@@ -75,8 +91,8 @@ describe('a follow-up written mid-run', () => {
   });
 
   it('without a mark (expired, or set before an upgrade) our action after the message still counts, as before', async () => {
-    const id = h.conversation('How do I export my data? I need a CSV of everything.');
-    midRun.set(id, (c) => h.intercom.addContactReply(c, 'Also, can I get it as JSON?'));
+    const id = h.conversation('The dashboard shows a 500 error and is not working since this morning.');
+    midRun.set(id, (c) => h.intercom.addContactReply(c, 'It also logs me out every few minutes.'));
     expect(await h.run(id)).toHaveProperty('runId');
     const redis = createTestRedis();
     try {
