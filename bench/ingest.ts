@@ -46,8 +46,10 @@ async function phase(
   try {
     await child.next((m) => m.type === 'ready', 60_000);
     const spec: LoadSpec = { ...base, type: 'start', mode, label, ...(rate ? { ratePerSec: rate } : {}) };
-    const cpu0 = process.cpuUsage();
     child.send(spec);
+    // Receiver CPU over the measured requests only, not the warm-up's.
+    await child.next((m) => m.type === 'measuring', spec.warmupSeconds * 1000 + 120_000);
+    const cpu0 = process.cpuUsage();
     const msg = await child.next((m) => m.type === 'result', (spec.seconds + spec.warmupSeconds) * 1000 + 120_000);
     const cpu = process.cpuUsage(cpu0);
     if (msg.type !== 'result') throw new Error('unreachable');
@@ -60,8 +62,11 @@ async function phase(
 function report(r: LoadResult, receiverCpuMs?: number): { rps: number } {
   const rps = (r.completed * 1000) / r.elapsedMs;
   const lat = summarize(r.latenciesMs);
+  const client = `; load client CPU ${((r.cpuMs * 1000) / r.completed).toFixed(0)} µs/op`;
   const cpu =
-    receiverCpuMs === undefined ? '' : `; receiver CPU ${((receiverCpuMs * 1000) / r.completed).toFixed(0)} µs/request`;
+    (receiverCpuMs === undefined
+      ? ''
+      : `; receiver CPU ${((receiverCpuMs * 1000) / r.completed).toFixed(0)} µs/request`) + client;
   console.log(`  ${r.label}: ${rps.toFixed(0)}/s; ${formatLatency(lat)}; statuses ${JSON.stringify(r.statuses)}${cpu}`);
   return { rps };
 }

@@ -108,6 +108,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       ? openLoop(op, spec.ratePerSec, untilMs, record)
       : closedLoop(op, spec.connections, untilMs, record);
   await drive(performance.now() + spec.warmupSeconds * 1000, () => undefined);
+  const measuring: LoadMessage = { type: 'measuring' };
+  process.send?.(measuring);
 
   const latenciesMs: number[] = [];
   const statuses: Record<string, number> = {};
