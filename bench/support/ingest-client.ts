@@ -86,7 +86,9 @@ async function openLoop(op: Op, rate: number, untilMs: number, record: (ms: numb
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   while (performance.now() < untilMs) {
-    const due = Math.floor(((performance.now() - t0) * rate) / 1000);
+    // Request k is due at t0 + k / rate: k = 0 goes at once (counting from 1 sent each one a period late,
+    // which added 1000 / rate ms to every latency).
+    const due = Math.floor(((performance.now() - t0) * rate) / 1000) + 1;
     while (sent < due) {
       const scheduled = t0 + (sent * 1000) / rate;
       sent++;
