@@ -79,7 +79,8 @@ const leadKey = (prefix: string, tenantId: string, conversationId: string) =>
  * One round trip per webhook for everything the receiver keeps per conversation (every per-command cost shows
  * in the receiver's CPU profile, BENCHMARKS.md "Ingest"). KEYS: the lead marker, the dedupe marker (one hash
  * tag). ARGV: the coalescing window in ms (0: none, the marker is left alone), the dedupe TTL in s.
- * Returns [duplicate, the conversation had an event within the window, Redis's time in ms].
+ * Returns [duplicate, the conversation had an event within the window, Redis's time in ms]. Writing after TIME
+ * needs effects replication, Redis's default since 5 (SET ... GET already needs 6.2).
  */
 const RECEIVE_LUA = `${LUA_TIME_MS}
 local duplicate = 1
