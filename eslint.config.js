@@ -38,8 +38,9 @@ export const LAYERS = {
   backtest: ['agent', 'tools', 'scoring', ...LOWER],
   // Shadow scores and scorecards: pure scoring over Intercom shapes, a store, the live scoring pass.
   scoring: [...LOWER],
-  // The job catalog carries the agent's ConversationTask (agent/task.ts) and nothing else of the agent.
-  queue: ['agent/task.ts'],
+  // The job catalog carries the agent's ConversationTask (agent/task.ts) and nothing else of the agent; the
+  // producer's receipt script and the conversation clock run through the limiter's EVALSHA helper (no I/O of its own).
+  queue: ['agent/task.ts', 'limiter/lua-script.ts'],
   agent: ['tools', ...LOWER],
   tools: [...LOWER],
   vault: ['intercom', 'limiter', 'audit', 'policy', 'db'],

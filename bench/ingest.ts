@@ -1,8 +1,9 @@
-// npm run bench:ingest [-- --seconds 10 --connections 32]: signed webhooks per second through the real receiver
-// (fastify, signature, tenant lookup on embedded PGlite, producer to real Redis) against a baseline measured in
+// npm run bench:ingest [-- --seconds 10 --connections 32 --fixed-rate 800]: signed webhooks per second through
+// the real receiver (fastify, signature, tenant lookup, producer to real Redis) against a baseline measured in
 // the same run: raw BullMQ Queue.add with the receiver's job, id and options on the same Redis. The load comes
 // from a separate process; the receiver runs in this one. Then an open-loop run at half the baseline rate
-// gives the latency at that load. Figures are recorded by hand in BENCHMARKS.md ("Ingest").
+// gives the latency at that load; `--fixed-rate` adds one at a fixed rate, whose receiver CPU per request
+// compares across runs. Figures are recorded by hand in BENCHMARKS.md ("Ingest").
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,8 @@ const { values: argv } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     'rate-share': { type: 'string', default: '0.5' },
+    /** Also run the receiver open loop at this fixed rate: its CPU per request compares across runs and branches. */
+    'fixed-rate': { type: 'string' },
     /** Where tenant lookups go: 'pg' (a throwaway schema in TEST_DATABASE_URL) or 'pglite' (in memory, in this process). */
     db: { type: 'string', default: 'pg' },
   },
@@ -46,8 +49,10 @@ async function phase(
   try {
     await child.next((m) => m.type === 'ready', 60_000);
     const spec: LoadSpec = { ...base, type: 'start', mode, label, ...(rate ? { ratePerSec: rate } : {}) };
-    const cpu0 = process.cpuUsage();
     child.send(spec);
+    // Receiver CPU over the measured requests only, not the warm-up's.
+    await child.next((m) => m.type === 'measuring', spec.warmupSeconds * 1000 + 120_000);
+    const cpu0 = process.cpuUsage();
     const msg = await child.next((m) => m.type === 'result', (spec.seconds + spec.warmupSeconds) * 1000 + 120_000);
     const cpu = process.cpuUsage(cpu0);
     if (msg.type !== 'result') throw new Error('unreachable');
@@ -60,8 +65,11 @@ async function phase(
 function report(r: LoadResult, receiverCpuMs?: number): { rps: number } {
   const rps = (r.completed * 1000) / r.elapsedMs;
   const lat = summarize(r.latenciesMs);
+  const client = `; load client CPU ${((r.cpuMs * 1000) / r.completed).toFixed(0)} µs/op`;
   const cpu =
-    receiverCpuMs === undefined ? '' : `; receiver CPU ${((receiverCpuMs * 1000) / r.completed).toFixed(0)} µs/request`;
+    (receiverCpuMs === undefined
+      ? ''
+      : `; receiver CPU ${((receiverCpuMs * 1000) / r.completed).toFixed(0)} µs/request`) + client;
   console.log(`  ${r.label}: ${rps.toFixed(0)}/s; ${formatLatency(lat)}; statuses ${JSON.stringify(r.statuses)}${cpu}`);
   return { rps };
 }
@@ -139,6 +147,12 @@ async function main(): Promise<void> {
     if (own < rate) {
       const sustained = await phase(base, 'http', `receiver at ${own}/s (open loop, ${RATE_SHARE} x its own max)`, own);
       report(sustained.result, sustained.receiverCpuMs);
+    }
+
+    if (argv['fixed-rate'] !== undefined) {
+      const fixed = num('fixed-rate');
+      const atFixed = await phase(base, 'http', `receiver at ${fixed}/s (open loop, fixed rate)`, fixed);
+      report(atFixed.result, atFixed.receiverCpuMs);
     }
 
     const p99 = summarize(open.result.latenciesMs).p99;

@@ -86,7 +86,9 @@ async function openLoop(op: Op, rate: number, untilMs: number, record: (ms: numb
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
   while (performance.now() < untilMs) {
-    const due = Math.floor(((performance.now() - t0) * rate) / 1000);
+    // Request k is due at t0 + k / rate: k = 0 goes at once (counting from 1 sent each one a period late,
+    // which added 1000 / rate ms to every latency).
+    const due = Math.floor(((performance.now() - t0) * rate) / 1000) + 1;
     while (sent < due) {
       const scheduled = t0 + (sent * 1000) / rate;
       sent++;
@@ -108,6 +110,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       ? openLoop(op, spec.ratePerSec, untilMs, record)
       : closedLoop(op, spec.connections, untilMs, record);
   await drive(performance.now() + spec.warmupSeconds * 1000, () => undefined);
+  const measuring: LoadMessage = { type: 'measuring' };
+  process.send?.(measuring);
 
   const latenciesMs: number[] = [];
   const statuses: Record<string, number> = {};

@@ -33,5 +33,10 @@ export const LoadResult = z.strictObject({
 });
 export type LoadResult = z.infer<typeof LoadResult>;
 
-export const LoadMessage = z.discriminatedUnion('type', [LoadResult, z.strictObject({ type: z.literal('ready') })]);
+/** 'measuring': warm-up is over; the receiver's CPU is counted from here to the result. */
+export const LoadMessage = z.discriminatedUnion('type', [
+  LoadResult,
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('measuring') }),
+]);
 export type LoadMessage = z.infer<typeof LoadMessage>;

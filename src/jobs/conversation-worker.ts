@@ -3,7 +3,7 @@ import { Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerDeps } from '../deps.js';
 import { ConversationEventJob, QUEUES } from '../queue/jobs.js';
-import { createRedisClock } from '../queue/redis-clock.js';
+import { createConversationClock } from '../queue/conversation-clock.js';
 import { createConversationLock } from './conversation-lock.js';
 import { createConversationProcessor } from './handle-conversation-event.js';
 import { failureReasonCode } from '../queue/dead-letters.js';
@@ -42,7 +42,7 @@ export function startConversationWorker(deps: WorkerDeps, opts: ConversationWork
     lock: createConversationLock({ redis: deps.redis, prefix: deps.config.DESKPILOT_PREFIX }),
     loop: deps.loop(),
     logger,
-    clock: createRedisClock({ redis: deps.redis }),
+    clock: createConversationClock({ redis: deps.redis, prefix: deps.config.DESKPILOT_PREFIX }),
     jobPending: jobPendingIn(deps.conversationQueue),
   });
   const worker = new Worker(QUEUES.conversations, processor, {

@@ -6,7 +6,7 @@ import { runAgent, type LoopDeps } from '../agent/loop.js';
 import { InvalidJobError, RateLimitedError } from '../errors.js';
 import type { IntercomConversation } from '../intercom/schemas.js';
 import { ConversationEventJob } from '../queue/jobs.js';
-import type { RedisClock } from '../queue/redis-clock.js';
+import type { ConversationClock } from '../queue/conversation-clock.js';
 import { isCustomerAuthor, lastCustomerMessageId, parts } from '../intercom/conversation-facts.js';
 import type { TenantStore } from '../vault/tenant-store.js';
 import type { Vault } from '../vault/vault.js';
@@ -22,8 +22,8 @@ export interface ConversationProcessorDeps {
   lock: ConversationLock;
   loop: LoopDeps;
   logger: Logger;
-  /** Coalescing compares the receiver's stamp with this; both read Redis's clock, so host clocks may disagree. */
-  clock: RedisClock;
+  /** Coalescing compares the receiver's stamp with this; both read the conversation's Redis server's clock. */
+  clock: ConversationClock;
   /** Whether a job can still run (waiting, delayed, active, or a dead letter awaiting replay). */
   jobPending: (jobId: string) => Promise<boolean>;
   busyRetryMs?: number;
@@ -142,7 +142,7 @@ export function createConversationProcessor(d: ConversationProcessorDeps) {
         }
         const session = await d.vault.session(data.tenantId);
         // Read before the fetch, by the same clock the receiver stamped its events with (see producer.ts).
-        const fetchedAt = await d.clock.nowMs();
+        const fetchedAt = await d.clock.nowMs(data.tenantId, data.conversationId);
         const conversation = await session.client.getConversation(data.conversationId, { priority: 'action' });
         let verdict =
           !resuming && (data.task === 'new_message' || data.task === 'recover')

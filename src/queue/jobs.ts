@@ -31,7 +31,7 @@ export const ConversationEventJob = z.strictObject({
   eventId: id,
   /** When Intercom created the notification (ms); the run ignores teammate activity before it. */
   eventCreatedAtMs: z.number().int().nonnegative(),
-  /** When the producer queued it, by Redis's clock (redis-clock.ts), so every process compares it alike. */
+  /** When the producer queued it, by the conversation's Redis clock (conversation-clock.ts), which runs compare with. */
   receivedAtMs: z.number().int().nonnegative(),
   trigger: z.enum(['webhook', 'sweep', 'recovery', 'replay']),
   task: ConversationTask,

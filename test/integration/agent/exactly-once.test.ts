@@ -13,7 +13,7 @@ import { createConversationLock } from '../../../src/jobs/conversation-lock.js';
 import { jobPendingIn } from '../../../src/jobs/conversation-worker.js';
 import { createConversationProcessor } from '../../../src/jobs/handle-conversation-event.js';
 import { QUEUES } from '../../../src/queue/jobs.js';
-import { createRedisClock } from '../../../src/queue/redis-clock.js';
+import { createConversationClock } from '../../../src/queue/conversation-clock.js';
 import { TEST_REDIS_URL } from '../../support/env.js';
 import { createTestRedis } from '../../support/redis.js';
 import { startAgentHarness, type AgentHarness } from './support.js';
@@ -141,7 +141,7 @@ describe('exactly-once across a worker crash', () => {
         lock: createConversationLock({ redis: h.deps.redis, prefix: h.config.DESKPILOT_PREFIX }),
         loop: h.deps.loop(),
         logger: h.deps.logger,
-        clock: createRedisClock({ redis: h.deps.redis }),
+        clock: createConversationClock({ redis: h.deps.redis, prefix: h.config.DESKPILOT_PREFIX }),
         jobPending: jobPendingIn(h.deps.conversationQueue),
       }),
       { connection: createTestRedis(), prefix: h.config.DESKPILOT_PREFIX, stalledInterval: 50 },

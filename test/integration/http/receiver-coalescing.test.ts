@@ -35,13 +35,16 @@ describe('webhook receiver coalescing edge', () => {
     return delays;
   }
 
+  /** The lead markers under the harness's prefix (producer.ts keys them by the conversation's hash tag). */
+  const leadMarkers = (stack: Harness) => stack.deps.redis.keys(`${stack.prefix}:{c:*}:lead`);
+
   it('leading (the default): the first event now, a follow-up within the window waits it', async () => {
     expect(await delaysOf('leading', '215472699100001')).toEqual([0, 60_000]);
+    expect(await leadMarkers(h as Harness)).toHaveLength(1);
   });
 
   it('trailing: every event waits the window, and no lead marker is left', async () => {
     expect(await delaysOf('trailing', '215472699100002')).toEqual([60_000, 60_000]);
-    const stack = h as Harness;
-    expect(await stack.deps.redis.keys(`${stack.prefix}:conv:lead:*`)).toEqual([]);
+    expect(await leadMarkers(h as Harness)).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { jobPendingIn } from '../../../src/jobs/conversation-worker.js';
 import { createConversationProcessor } from '../../../src/jobs/handle-conversation-event.js';
 import { ConversationJobResult } from '../../../src/jobs/job-result.js';
 import { createDeadLetters } from '../../../src/queue/dead-letters.js';
-import { createRedisClock } from '../../../src/queue/redis-clock.js';
+import { createConversationClock } from '../../../src/queue/conversation-clock.js';
 import { startAgentHarness, type AgentHarness } from '../agent/support.js';
 import {
   expireDeadWorkerLocks,
@@ -47,7 +47,7 @@ describe('repeated worker crashes while runs are in flight', () => {
       lock: createConversationLock({ redis: h.deps.redis, prefix: h.config.DESKPILOT_PREFIX }),
       loop: h.deps.loop(),
       logger: h.deps.logger,
-      clock: createRedisClock({ redis: h.deps.redis }),
+      clock: createConversationClock({ redis: h.deps.redis, prefix: h.config.DESKPILOT_PREFIX }),
       jobPending: jobPendingIn(h.deps.conversationQueue),
     });
 

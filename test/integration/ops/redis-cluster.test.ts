@@ -1,13 +1,16 @@
 // deskpilot on a Redis Cluster (ARCHITECTURE: Redis Cluster): a local 3-master cluster, a signed webhook to an
 // agent action through the receiver, BullMQ and the worker, and the limiter's two-bucket script, all without a
-// CROSSSLOT error. The cluster is started here unless one already answers on ports 7301-7303.
-import { Job } from 'bullmq';
-import { Cluster } from 'ioredis';
+// CROSSSLOT error; the receipt stamp and a run's fetch mark both read the TIME of the master that owns the
+// conversation's slot (seen through MONITOR). The cluster is started here unless one already answers on 7301-7303.
+import { Job, Queue } from 'bullmq';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedDelivery } from '@deskpilot/testkit/webhooks';
 import { createWindowLimiter } from '../../../src/limiter/window-limiter.js';
+import { conversationKey, createConversationClock } from '../../../src/queue/conversation-clock.js';
 import { deleteKeysWithPrefix } from '../../../src/queue/connections.js';
-import { ensureRedisCluster, type LocalCluster } from '../../support/redis-cluster.js';
+import { createConversationProducer, dedupeKey } from '../../../src/queue/producer.js';
+import { CLUSTER_PORTS, ensureRedisCluster, type LocalCluster } from '../../support/redis-cluster.js';
 import { startHarness, TEST_CLIENT_SECRET, type Harness } from '../../support/harness.js';
 
 let cluster: LocalCluster;
@@ -75,4 +78,113 @@ describe('on a Redis Cluster', () => {
       await deleteKeysWithPrefix(redis, prefix);
     }
   });
+
+  it("stamps receipt and marks a run's fetch by TIME of the one master that owns the conversation's slot", async () => {
+    const redis = clusterClient();
+    const prefix = `${h.prefix}:clk`;
+    // A queue no worker serves: only the receipt path is under test here.
+    const queue = new Queue('clock-probe', { connection: redis, prefix: `${h.prefix}:{queues}` });
+    const producer = createConversationProducer({ queue, redis, prefix, policy: { attempts: 1, backoffMs: 1_000 } });
+    const clock = createConversationClock({ redis, prefix });
+    const conversations = ['101', '102', '103', '104', '105', '106', '107', '108'];
+    const owners = new Map<string, number>();
+    for (const c of conversations) owners.set(c, await ownerPort(redis, conversationKey(prefix, 'tn_1', c)));
+    // The conversations spread over more than one master, so a clock read off the wrong one would show.
+    expect(new Set(owners.values()).size).toBeGreaterThan(1);
+    const seen = await monitorMasters();
+    try {
+      const jobIds = new Map<string, string>();
+      for (const c of conversations) {
+        const { jobId } = await producer.enqueue(
+          {
+            tenantId: 'tn_1',
+            conversationId: c,
+            topic: 'conversation.user.replied',
+            eventId: `n_${c}`,
+            eventCreatedAtMs: 1_700_000_000_000,
+            trigger: 'webhook',
+            task: 'new_message',
+          },
+          { coalesceMs: 60_000 },
+        );
+        jobIds.set(c, jobId);
+        await clock.nowMs('tn_1', c);
+      }
+      const dedupe = (c: string) => dedupeKey(prefix, 'tn_1', c, jobIds.get(c) ?? '');
+      const linesOn = (c: string) => seen.get(owners.get(c) ?? 0) ?? [];
+      const stem = (c: string) => conversationKey(prefix, 'tn_1', c);
+      // MONITOR streams arrive a little after the commands' replies: wait for the last of them.
+      await until(() =>
+        conversations.every((c) => receiptTimeOn(linesOn(c), dedupe(c)) && clockTimeOn(linesOn(c), stem(c))),
+      );
+      for (const c of conversations) {
+        // The receipt script ran on the owner and read TIME right before its first write...
+        expect(receiptTimeOn(linesOn(c), dedupe(c))).toBe(true);
+        // ...and so did the clock the worker marks its fetch with; nothing of this conversation went elsewhere.
+        expect(clockTimeOn(linesOn(c), stem(c))).toBe(true);
+        for (const [port, lines] of seen) {
+          if (port !== owners.get(c)) expect(lines.filter((l) => l.args.some((a) => a.includes(stem(c))))).toEqual([]);
+        }
+      }
+    } finally {
+      for (const m of monitors) m.disconnect();
+      monitors.length = 0;
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await deleteKeysWithPrefix(redis, prefix);
+    }
+  });
 });
+
+interface MonitorLine {
+  source: string;
+  args: string[];
+}
+const monitors: Redis[] = [];
+
+/** Every command each master executes, in order, its scripts' own calls included (source `lua`). */
+async function monitorMasters(): Promise<Map<number, MonitorLine[]>> {
+  const seen = new Map<number, MonitorLine[]>();
+  for (const port of CLUSTER_PORTS) {
+    const lines: MonitorLine[] = [];
+    seen.set(port, lines);
+    const client = new Redis({ host: '127.0.0.1', port });
+    const monitor = await client.monitor(); // its own connection: both are closed after the test
+    monitor.on('monitor', (_time: string, args: string[], source: string) => lines.push({ source, args }));
+    monitors.push(client, monitor);
+  }
+  return seen;
+}
+
+async function ownerPort(redis: Cluster, key: string): Promise<number> {
+  const slot = Number(await redis.cluster('KEYSLOT', key));
+  const range = (await redis.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to);
+  const port = range?.[2]?.[1];
+  if (port === undefined) throw new Error(`no master owns slot ${slot}`);
+  return port;
+}
+
+const isLuaTime = (l: MonitorLine | undefined) => l?.source === 'lua' && l.args[0]?.toUpperCase() === 'TIME';
+
+/** The receipt script's lua calls on that master: TIME, then the dedupe marker's SET (content names the key). */
+function receiptTimeOn(lines: MonitorLine[], key: string): boolean {
+  const at = lines.findIndex((l) => l.source === 'lua' && l.args[0]?.toUpperCase() === 'SET' && l.args[1] === key);
+  return at > 0 && isLuaTime(lines[at - 1]);
+}
+
+/** The clock's script (its only key the conversation's stem) on that master, with its lua TIME beside it. */
+function clockTimeOn(lines: MonitorLine[], stem: string): boolean {
+  return lines.some(
+    (l, i) =>
+      l.source !== 'lua' &&
+      /^eval(sha)?$/i.test(l.args[0] ?? '') &&
+      l.args[2] === '1' &&
+      l.args[3] === stem &&
+      (isLuaTime(lines[i + 1]) || isLuaTime(lines[i - 1])),
+  );
+}
+
+async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+}

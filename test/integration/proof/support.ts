@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import { dedupeKeyPattern } from '../../../src/queue/producer.js';
 import type { Harness } from '../../support/harness.js';
 
 export interface Delivery {
@@ -46,18 +47,23 @@ export function statusHistogram(answers: readonly Answer[]): Record<number, numb
   return h;
 }
 
+/** The receiver's dedupe markers under this harness's prefix. */
+export async function dedupeKeysOf(h: Harness): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await h.deps.redis.scan(cursor, 'MATCH', dedupeKeyPattern(h.prefix), 'COUNT', 1000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}
+
 /** Jobs in every state plus our dedupe markers: both must stay at zero after a batch of bad input. */
 export async function enqueuedSoFar(h: Harness): Promise<{ jobs: number; dedupeKeys: number }> {
   const counts = await h.deps.conversationQueue.getJobCounts();
   const jobs = Object.values(counts).reduce((a, b) => a + b, 0);
-  let dedupeKeys = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await h.deps.redis.scan(cursor, 'MATCH', `${h.prefix}:dedupe:*`, 'COUNT', 1000);
-    cursor = next;
-    dedupeKeys += keys.length;
-  } while (cursor !== '0');
-  return { jobs, dedupeKeys };
+  return { jobs, dedupeKeys: (await dedupeKeysOf(h)).length };
 }
 
 /** heapUsed after a full GC when the runtime lets us force one; `forced` says whether it did. */

@@ -9,7 +9,6 @@ import type { LimitKeys, WindowLimiter } from '../../../src/limiter/types.js';
 import { createWindowLimiter } from '../../../src/limiter/window-limiter.js';
 import { DEFERRED_JOB_PRIORITY, QUEUES, jobIdFor } from '../../../src/queue/jobs.js';
 import { createConversationProducer, type ConversationEventInput } from '../../../src/queue/producer.js';
-import { createRedisClock } from '../../../src/queue/redis-clock.js';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
 
 const event = (workspace: string, conversationId: string, eventId: string): ConversationEventInput => ({
@@ -106,7 +105,6 @@ describe('conversation producer with admission', () => {
       redis,
       prefix,
       policy: { attempts: 3, backoffMs: 5_000 },
-      clock: createRedisClock({ redis }),
       admission: createAdmission({ limiter: createWindowLimiter({ redis: down, prefix }) }),
     });
     const input = event('ws_down', 'c5', 'n1');

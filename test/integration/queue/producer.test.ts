@@ -1,11 +1,11 @@
 // The producer against real Redis: leading-edge delays (a quiet conversation's first event runs now, the rest of
 // a burst waits the window), one job per notification id however often it is delivered, enqueues batched per
-// event-loop turn, and receipt stamps that are never earlier than Redis's own clock.
+// event-loop turn, and receipt stamps read from the conversation's Redis clock in the same script as the markers.
 import { Job, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createConversationProducer, type ConversationEventInput } from '../../../src/queue/producer.js';
+import { conversationKey, createConversationClock } from '../../../src/queue/conversation-clock.js';
+import { createConversationProducer, dedupeKey, type ConversationEventInput } from '../../../src/queue/producer.js';
 import { QUEUES } from '../../../src/queue/jobs.js';
-import { createCachedRedisClock, createRedisClock } from '../../../src/queue/redis-clock.js';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../../support/redis.js';
 
 const event = (conversationId: string, eventId: string): ConversationEventInput => ({
@@ -76,31 +76,32 @@ describe('conversation producer', () => {
     expect((await producer.enqueue(event('c6', 'n2'), { coalesceMs: 60_000 })).delayMs).toBe(0);
   });
 
-  it("stamps receipt no earlier than Redis's clock, without a TIME round trip per event", async () => {
-    let timeCalls = 0;
-    const counted = {
-      time: () => {
-        timeCalls++;
-        return redis.time();
-      },
-    };
-    const stamped = createConversationProducer({
-      queue,
-      redis,
-      prefix,
-      policy: { attempts: 3, backoffMs: 5_000 },
-      clock: createCachedRedisClock({ redis: counted, refreshMs: 60_000 }),
-    });
-    const reference = createRedisClock({ redis });
-    for (let i = 0; i < 20; i++) {
-      const before = await reference.nowMs();
-      const { jobId } = await stamped.enqueue(event('c7', `n${i}`));
+  it("stamps receipt by the conversation's Redis clock and sets both markers in that one call", async () => {
+    const clock = createConversationClock({ redis, prefix });
+    for (let i = 0; i < 5; i++) {
+      const before = await clock.nowMs('tn_1', 'c7');
+      const { jobId } = await producer.enqueue(event('c7', `n${i}`), { coalesceMs: 60_000 });
+      const after = await clock.nowMs('tn_1', 'c7');
       const job = await Job.fromId(queue, jobId);
       const receivedAtMs = (job?.data as { receivedAtMs: number }).receivedAtMs;
       expect(receivedAtMs).toBeGreaterThanOrEqual(before);
-      expect(receivedAtMs - before).toBeLessThan(1_000);
+      expect(receivedAtMs).toBeLessThanOrEqual(after);
+      const dedupeTtlS = await redis.ttl(dedupeKey(prefix, 'tn_1', 'c7', jobId));
+      expect(dedupeTtlS).toBeGreaterThan(86_000);
+      expect(dedupeTtlS).toBeLessThanOrEqual(86_400);
     }
-    expect(timeCalls).toBe(1);
+    const leadTtlMs = await redis.pttl(`${conversationKey(prefix, 'tn_1', 'c7')}:lead`);
+    expect(leadTtlMs).toBeGreaterThan(0);
+    expect(leadTtlMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('marks a duplicate only for a notification id already received for the same conversation', async () => {
+    const first = await producer.enqueue(event('c9', 'n1'));
+    const again = await producer.enqueue(event('c9', 'n1'));
+    expect([first.duplicate, again.duplicate]).toEqual([false, true]);
+    expect(await redis.exists(dedupeKey(prefix, 'tn_1', 'c9', first.jobId))).toBe(1);
+    // A backstop job (no window asked for) leaves the lead marker alone.
+    expect(await redis.exists(`${conversationKey(prefix, 'tn_1', 'c9')}:lead`)).toBe(0);
   });
 
   it('fails every enqueue of a batch when Redis refuses, so the receiver answers 503', async () => {
@@ -111,7 +112,6 @@ describe('conversation producer', () => {
       redis: down,
       prefix,
       policy: { attempts: 3, backoffMs: 5_000 },
-      clock: createRedisClock({ redis }),
     });
     const results = await Promise.allSettled([broken.enqueue(event('c8', 'n1')), broken.enqueue(event('c8', 'n2'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
