@@ -23,7 +23,15 @@ import type { ToolContext } from '../tools/tool.js';
 import { bindConversation, bindReadOnlyConversation, type ConversationReadClient } from './conversation-access.js';
 import type { WriteGate } from './gate.js';
 import type { ModelClient, ModelMessage, ModelRequest } from './model.js';
-import { executeTools, gateRun, MAX_REFUSALS, refuseScope, type RunScope, type ToolUse } from './tool-calls.js';
+import {
+  answeringOf,
+  executeTools,
+  gateRun,
+  MAX_REFUSALS,
+  refuseScope,
+  type RunScope,
+  type ToolUse,
+} from './tool-calls.js';
 import { renderSystemPrompt, renderTaskPrompt, type PromptTemplates } from './prompts.js';
 import { refusalsInSteps, runFactsFromSteps } from './run-facts.js';
 import type { RunStep, RunStore } from './run-store.js';
@@ -129,6 +137,7 @@ export async function runAgent(d: LoopDeps, input: RunInput): Promise<RunOutcome
       kind: 'prompt',
       system: renderSystemPrompt(d.templates, tenant, workspaceTeams),
       user: renderTaskPrompt(d.templates, input.conversation, input.adminId, input.task),
+      ...answeringOf(input.conversation),
     });
   }
   // Every kind of token a resumed run already spent: uncached input, output, cache reads and cache writes (the

@@ -7,7 +7,8 @@ import { newId } from '../db/ids.js';
 import type { ContentBlock, ModelUsage } from './model.js';
 
 export type RunStep =
-  | { kind: 'prompt'; system: string; user: string }
+  /** `answering`: the customer message the prompt shows last; a resumed run keeps it (gate.ts stands down on newer). */
+  | { kind: 'prompt'; system: string; user: string; answering?: string }
   | { kind: 'model'; content: ContentBlock[]; stopReason: string; usage: ModelUsage }
   | { kind: 'tool_results'; content: ContentBlock[] };
 

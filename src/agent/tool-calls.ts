@@ -39,10 +39,17 @@ export interface RunScope {
   actions: string[];
 }
 
-const answeringOf = (conv: IntercomConversation) => {
+/** The customer message a prompt shows last, stored with the prompt step so a resumed run checks against it. */
+export const answeringOf = (conv: IntercomConversation): { answering?: string } => {
   const id = lastCustomerMessageId(conv);
   return id === undefined ? {} : { answering: id };
 };
+
+/** What the model was shown, from the run's prompt step; none for a run stored before it was recorded. */
+function answeringIn(steps: readonly RunStep[]): { answering?: string } {
+  const prompt = steps[0];
+  return prompt?.kind === 'prompt' && prompt.answering !== undefined ? { answering: prompt.answering } : {};
+}
 
 /** `category`: triage's category for its own call, before the facts record it. */
 export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string): GateRun {
@@ -54,7 +61,7 @@ export function gateRun(s: RunScope, facts: MutableRunFacts, category?: string):
       ...(category ? [category] : []),
     ]),
     sinceMs: s.input.sinceMs,
-    ...answeringOf(s.input.conversation),
+    ...answeringIn(s.steps),
     tool: s.ctx,
     conversation: s.access.state,
     writer: s.access.writer,

@@ -92,8 +92,10 @@ export function createTeammateWrites(
           result.refused ? 'stopped' : 'completed',
           result.refused ? 'policy_refusal' : 'teammate',
         );
+        // Only an answer or a takeover handles the message; a teammate's private note or tag leaves it to the agent.
         const messageId = lastCustomerMessageId(seen);
-        if (messageId && result.results.some((r) => r.status === 'done')) {
+        const done = new Set(result.results.filter((r) => r.status === 'done').map((r) => r.key));
+        if (messageId && actions.some((a) => done.has(a.key) && handlesMessage(a))) {
           await d.handled.markHandled(tenant.id, conversationId, messageId);
         }
         return result;
@@ -108,4 +110,11 @@ export function createTeammateWrites(
       }
     },
   };
+}
+
+/** Writes that answer the customer or take the conversation from the agent (reply, close, snooze, admin). */
+function handlesMessage(a: WriteAction): boolean {
+  if (a.customerVisible) return true;
+  if (a.spec.kind === 'assign') return a.spec.assignee.type === 'admin';
+  return a.spec.kind === 'snooze' || a.spec.kind === 'close';
 }

@@ -4,6 +4,7 @@
 // agent (chaos found such follow-ups skipped); once a run has seen it, later events skip as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
+import { ModelUnavailableError } from '../../../src/errors.js';
 import { createTestRedis } from '../../support/redis.js';
 import { call, connectMcp, issueToken } from '../mcp/support.js';
 import { BOT, conversationOf, hookedModel, startAgentHarness, type AgentHarness } from './support.js';
@@ -101,5 +102,30 @@ describe('a follow-up written mid-run', () => {
       redis.disconnect();
     }
     expect(await h.run(id)).toEqual({ skipped: 'own_action' });
+  });
+
+  it('a run resumed after a crash still stands down: it checks what its stored prompt showed, not the retry fetch', async () => {
+    const id = h.conversation('How do I export my data? I need a CSV of everything.');
+    midRun.set(id, (c) => {
+      h.intercom.addContactReply(c, 'Also, I was charged twice for my order. Can you refund one?');
+      throw new ModelUnavailableError('model overloaded (test)'); // retryable: the job retries and resumes
+    });
+    const result = await h.run(id, { attempts: 3, backoffMs: 20 });
+    expect(result).toMatchObject({ stopReason: 'customer_wrote' });
+    expect(partAuthors(id)).toEqual(['customer']); // no reply composed for the first message alone
+  });
+
+  it("a teammate's private MCP note is not an answer: the customer's job still runs the agent", async () => {
+    const id = h.conversation('How do I export my data? I need a CSV of everything.');
+    expect(await h.run(id)).toHaveProperty('runId');
+    h.intercom.addContactReply(id, 'Thanks. And can I export only last month?');
+    const mcp = await connectMcp(h.url, await issueToken(h.deps, h.tenant.id, 'write'));
+    try {
+      const r = await call(mcp, 'add_note', { conversation_id: id, body: 'FYI: enterprise customer.' });
+      expect(r.isError).toBe(false);
+    } finally {
+      await mcp.close();
+    }
+    expect(await h.run(id)).toHaveProperty('runId');
   });
 });
