@@ -181,14 +181,9 @@ export function createWriteGate(d: {
         const conv = await conversationFor(run, original.spec, existing !== undefined);
         // Read back first: a write that landed before a crash is settled (and audited) even if a teammate has
         // acted since; only a write still to be sent must stand down for them.
-        const claimed = existing
-          ? await d.ledger.claimedParts({
-              tenantId: ctx.tenantId,
-              conversationId: ctx.conversationId,
-              exceptId: existing.id,
-            })
-          : new Set<string>();
-        if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent), claimed)) {
+        const claimedByOthers = (exceptId: string) =>
+          d.ledger.claimedParts({ tenantId: ctx.tenantId, conversationId: ctx.conversationId, exceptId });
+        if (existing && action.landed(conv, ctx, partsBeforeOf(existing.intent), await claimedByOthers(existing.id))) {
           await d.ledger.settle(existing.id, 'done', { recovered: true });
           await audit('ok', {
             key: action.key,

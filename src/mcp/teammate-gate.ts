@@ -26,9 +26,9 @@ export interface TeammateWrites {
 export interface TeammateGateDeps {
   gate: WriteGate;
   /**
-   * Records the customer message the teammate acted on (queue/handled-mark.ts, structurally). Their writes carry the connection's admin, so the worker
-   * reads them as our own action; without this mark it would take a reply to a newer message for one no run saw
-   * and answer it again (handle-conversation-event.ts).
+   * Records the customer message the teammate acted on (queue/handled-mark.ts, structurally). Their writes carry
+   * the connection's admin, so the worker reads them as our own action; without this mark it would take a reply to
+   * a newer message for one no run saw and answer it again (handle-conversation-event.ts).
    */
   handled: { markHandled(tenantId: string, conversationId: string, messageId: string): Promise<void> };
   runs: Pick<RunStore, 'open' | 'finish'>;

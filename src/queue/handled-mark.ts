@@ -2,6 +2,7 @@
 // action after the customer's last message as its answer only when this names that message
 // (jobs/handle-conversation-event.ts); the receiver's MCP face records teammates' writes, which carry our admin.
 import type { Cluster, Redis } from 'ioredis';
+import { conversationKey } from './conversation-clock.js';
 
 /** Marks outlive any burst, retry or redelivery by far. */
 export const CONVERSATION_MARK_TTL_S = 604_800;
@@ -12,8 +13,12 @@ export interface HandledMarks {
   markHandled(tenantId: string, conversationId: string, messageId: string): Promise<void>;
 }
 
+/** Under the conversation's hash tag, beside the receiver's markers (conversation-clock.ts). */
+export const handledKey = (prefix: string, tenantId: string, conversationId: string) =>
+  `${conversationKey(prefix, tenantId, conversationId)}:handled`;
+
 export function createHandledMarks(d: { redis: Redis | Cluster; prefix: string }): HandledMarks {
-  const key = (t: string, c: string) => `${d.prefix}:conv:handled:${t}:${c}`;
+  const key = (t: string, c: string) => handledKey(d.prefix, t, c);
   return {
     async lastHandled(t, c) {
       return (await d.redis.get(key(t, c))) ?? undefined;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnthropicModel, type ModelRequest } from '../../../src/agent/model.js';
 import { ModelUnavailableError } from '../../../src/errors.js';
+import { handledKey } from '../../../src/queue/handled-mark.js';
 import { createTestRedis } from '../../support/redis.js';
 import { call, connectMcp, issueToken } from '../mcp/support.js';
 import { BOT, conversationOf, hookedModel, startAgentHarness, type AgentHarness } from './support.js';
@@ -97,7 +98,7 @@ describe('a follow-up written mid-run', () => {
     expect(await h.run(id)).toHaveProperty('runId');
     const redis = createTestRedis();
     try {
-      expect(await redis.del(`${h.config.DESKPILOT_PREFIX}:conv:handled:${h.tenant.id}:${id}`)).toBe(1);
+      expect(await redis.del(handledKey(h.config.DESKPILOT_PREFIX, h.tenant.id, id))).toBe(1);
     } finally {
       redis.disconnect();
     }
